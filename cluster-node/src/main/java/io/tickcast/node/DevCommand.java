@@ -1,0 +1,116 @@
+package io.tickcast.node;
+
+import com.typesafe.config.Config;
+import io.tickcast.devinfra.DevInfra;
+import io.tickcast.persistence.CassandraSchema;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "dev",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start everything on this machine: a real Cassandra and Kafka (child JVMs), one cluster node,",
+      "and a replay of real daily bars on an accelerated clock. Runs until Ctrl-C."
+    })
+final class DevCommand implements Callable<Integer> {
+
+  @Mixin ReplayOptions replay;
+
+  @Option(names = "--work-dir", description = "Data and logs of Cassandra and Kafka. Default: ${DEFAULT-VALUE}", defaultValue = "target/dev-infra")
+  Path workDir;
+
+  @Option(names = "--keep-data", description = "Keep the previous run's Cassandra and Kafka data (default: start fresh).")
+  boolean keepData;
+
+  @Option(names = "--http-port", description = "HTTP API port. Default: ${DEFAULT-VALUE}", defaultValue = "8080")
+  int httpPort;
+
+  @Option(names = "--management-port", description = "Pekko Management port (/ready, /alive). Default: ${DEFAULT-VALUE}", defaultValue = "8558")
+  int managementPort;
+
+  @Option(names = "--cassandra-port", description = "Default: ${DEFAULT-VALUE}", defaultValue = "19042")
+  int cassandraPort;
+
+  @Option(names = "--kafka-port", description = "Default: ${DEFAULT-VALUE}", defaultValue = "19092")
+  int kafkaPort;
+
+  @Option(names = "--kafka-controller-port", description = "Default: ${DEFAULT-VALUE}", defaultValue = "19093")
+  int kafkaControllerPort;
+
+  @Override
+  public Integer call() throws Exception {
+    long t0 = System.nanoTime();
+    Path dir = ProjectPaths.resolve(workDir);
+    if (!keepData) {
+      DevInfra.deleteWorkDir(dir);
+    }
+    DevInfra.Settings infraSettings =
+        DevInfra.Settings.defaults(ProjectPaths.home(), dir).withPorts(cassandraPort, kafkaPort, kafkaControllerPort);
+    DevInfra infra = DevInfra.start(infraSettings);
+
+    Config config =
+        NodeConfig.load(
+            Map.of(
+                "tickcast.cassandra.contact-point", infra.cassandraContactPoint(),
+                "tickcast.kafka.bootstrap-servers", infra.kafkaBootstrapServers(),
+                "tickcast.http.port", httpPort,
+                "pekko.management.http.port", managementPort));
+    SchemaCommand.apply(
+        infra.cassandraContactPoint(),
+        config.getString("tickcast.cassandra.datacenter"),
+        config.getString("tickcast.cassandra.keyspace"),
+        CassandraSchema.DEV_REPLICATION);
+    String topic = config.getString("tickcast.ingest.topic");
+    KafkaTopics.ensure(infra.kafkaBootstrapServers(), topic, config.getInt("tickcast.kafka.partitions"));
+    DailyReplay.Settings replaySettings = replay.toSettings(infra.kafkaBootstrapServers(), topic);
+
+    ActorSystem<Void> system = Node.start(config);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  system.terminate();
+                  system.getWhenTerminated().toCompletableFuture().join();
+                  infra.close();
+                },
+                "tickcast-dev-shutdown"));
+    int port = NodeStatus.get(system).httpPort.get(60, TimeUnit.SECONDS);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    String http = "http://" + config.getString("tickcast.http.host") + ":" + port;
+    System.out.printf(
+        "%nTickcast is ready in %.1f s%n"
+            + "  tickers      %s/api/v1/tickers%n"
+            + "  one ticker   %s/api/v1/tickers/AAPL%n"
+            + "  live stream  curl -N %s/api/v1/stream%n"
+            + "  readiness    http://%s:%d/ready%n"
+            + "  metrics      http://%s:%d/metrics%n"
+            + "  Cassandra %s, Kafka %s, data and logs in %s%n"
+            + "Replaying %s; Ctrl-C stops everything.%n%n",
+        seconds, http, http, http,
+        config.getString("pekko.management.http.hostname"), managementPort,
+        config.getString("kamon.prometheus.embedded-server.hostname"), config.getInt("kamon.prometheus.embedded-server.port"),
+        infra.cassandraContactPoint(), infra.kafkaBootstrapServers(), dir,
+        replaySettings.sources());
+
+    DailyReplay.run(system, replaySettings)
+        .whenComplete(
+            (result, failure) -> {
+              if (failure != null) {
+                System.err.println("Replay failed: " + failure.getMessage());
+              } else {
+                System.out.printf(
+                    "Replay done: %d bars of %d tickers (skipped: %d unreadable lines, %d files). The node keeps running.%n",
+                    result.bars(), result.tickers(), result.badLines(), result.badFiles());
+              }
+            });
+    system.getWhenTerminated().toCompletableFuture().join();
+    return 0;
+  }
+}

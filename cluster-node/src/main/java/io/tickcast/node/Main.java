@@ -1,0 +1,47 @@
+package io.tickcast.node;
+
+import com.typesafe.config.ConfigFactory;
+import io.tickcast.devinfra.InfraException;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code tickcast} command line: {@code dev}, {@code node}, {@code replay}, {@code schema}. */
+@Command(
+    name = "tickcast",
+    mixinStandardHelpOptions = true,
+    version = "tickcast 0.1.0",
+    description = "Real-time stock prediction on Apache Pekko.",
+    subcommands = {DevCommand.class, NodeCommand.class, ReplayCommand.class, SchemaCommand.class})
+public final class Main implements Callable<Integer> {
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new Main())
+        .registerConverter(Duration.class, Main::parseDuration)
+        // A user error (port taken, bad flag) is one line, not a stack trace.
+        .setExecutionExceptionHandler(
+            (e, cmd, parsed) -> {
+              if (e instanceof InfraException || e instanceof UserError) {
+                cmd.getErr().println("tickcast: " + e.getMessage());
+                return 2;
+              }
+              throw e;
+            });
+  }
+
+  /** Durations as in the HOCON files: 250ms, 2s, 1m. */
+  static Duration parseDuration(String text) {
+    return ConfigFactory.parseString("d = \"" + text.replace("\"", "") + "\"").getDuration("d");
+  }
+
+  @Override
+  public Integer call() {
+    CommandLine.usage(this, System.out);
+    return 0;
+  }
+}

@@ -1,0 +1,128 @@
+package io.tickcast.node;
+
+import com.typesafe.config.Config;
+import io.tickcast.actors.TickerEntity;
+import io.tickcast.http.ApiRoutes;
+import io.tickcast.protocols.TickerView;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One Tickcast cluster node: wiring only; each piece's behaviour lives in its own class. */
+public final class Node {
+
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+  public static final String UPDATES_TOPIC = "ticker-updates";
+
+  private Node() {}
+
+  private static final java.util.concurrent.atomic.AtomicBoolean kamonStarted = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Starts a node with a fully resolved configuration (see {@link NodeConfig}). */
+  public static ActorSystem<Void> start(Config config) {
+    // Kamon instruments classes as they load, so it starts before the actor system; once per JVM.
+    if (config.getBoolean("tickcast.metrics.enabled") && kamonStarted.compareAndSet(false, true)) {
+      kamon.Kamon.init(config);
+    }
+    return ActorSystem.create(guardian(), "tickcast", config);
+  }
+
+  private static Behavior<Void> guardian() {
+    return Behaviors.setup(
+        ctx -> {
+          ActorSystem<Void> system = ctx.getSystem();
+          Config tc = system.settings().config().getConfig("tickcast");
+
+          joinCluster(system, tc.getString("cluster.join"));
+          PekkoManagement.get(system).start();
+
+          ActorRef<Topic.Command<TickerView>> updates =
+              ctx.spawn(Topic.create(TickerView.class, UPDATES_TOPIC), UPDATES_TOPIC);
+          TickerEntity.init(system, updates);
+
+          IngestStats stats = new IngestStats();
+          ShardedTickerService service =
+              new ShardedTickerService(
+                  system,
+                  updates,
+                  stats,
+                  tc.getDuration("http.ask-timeout"),
+                  tc.getInt("http.sse-client-buffer"));
+          bindHttp(system, new ApiRoutes(service, tc.getDuration("http.sse-heartbeat")), tc);
+
+          if (tc.getBoolean("ingest.enabled")) {
+            startIngest(system, tc, stats);
+          }
+          return Behaviors.empty();
+        });
+  }
+
+  private static void joinCluster(ActorSystem<?> system, String mode) {
+    Cluster cluster = Cluster.get(system);
+    switch (mode) {
+      case "self" -> cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      case "bootstrap" -> ClusterBootstrap.get(system).start();
+      case "seed-nodes" -> { /* pekko.cluster.seed-nodes drives the join */ }
+      default -> throw new IllegalArgumentException(
+          "tickcast.cluster.join must be self, seed-nodes or bootstrap, not '" + mode + "'");
+    }
+  }
+
+  private static void bindHttp(ActorSystem<?> system, ApiRoutes api, Config tc) {
+    String host = tc.getString("http.host");
+    int port = tc.getInt("http.port");
+    Http.get(system)
+        .newServerAt(host, port)
+        .bind(api.routes())
+        .whenComplete(
+            (binding, failure) -> {
+              if (failure != null) {
+                log.error("Cannot bind the HTTP API to {}:{}: {}", host, port, failure.getMessage());
+                NodeStatus.get(system).httpPort.completeExceptionally(failure);
+                system.terminate();
+              } else {
+                binding.addToCoordinatedShutdown(java.time.Duration.ofSeconds(5), system);
+                NodeStatus.get(system).httpBound.set(true);
+                NodeStatus.get(system).httpPort.complete(binding.localAddress().getPort());
+                log.info("HTTP API on http://{}:{}/api/v1", host, port);
+              }
+            });
+  }
+
+  private static void startIngest(ActorSystem<?> system, Config tc, IngestStats stats) {
+    TickIngestor.Settings settings =
+        new TickIngestor.Settings(
+            tc.getString("kafka.bootstrap-servers"),
+            tc.getString("ingest.topic"),
+            tc.getString("ingest.group-id"),
+            tc.getInt("ingest.parallelism"),
+            tc.getDuration("ingest.ask-timeout"));
+    NodeStatus status = NodeStatus.get(system);
+    status.ingestEnabled.set(true);
+    UniqueKillSwitch ingest = new TickIngestor(system, settings, stats).start();
+    status.ingestRunning.set(true);
+    // Stop consuming before sharding hands entities off, so nothing is asked of a leaving node.
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseServiceStop(),
+            "stop-ingest",
+            () -> {
+              ingest.shutdown();
+              status.ingestRunning.set(false);
+              return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+            });
+    log.info("Consuming {} from {}", settings.topic(), settings.bootstrapServers());
+  }
+}

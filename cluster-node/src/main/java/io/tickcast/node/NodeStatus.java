@@ -1,0 +1,33 @@
+package io.tickcast.node;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+
+/** What this node has brought up so far; read by {@link NodeReadiness}. */
+public final class NodeStatus implements Extension {
+
+  private static final ExtensionId<NodeStatus> ID =
+      new ExtensionId<>() {
+        @Override
+        public NodeStatus createExtension(ActorSystem<?> system) {
+          return new NodeStatus();
+        }
+      };
+
+  public static NodeStatus get(ActorSystem<?> system) {
+    return ID.apply(system);
+  }
+
+  final AtomicBoolean httpBound = new AtomicBoolean();
+  /** Completes with the bound port once the HTTP API accepts connections. */
+  public final CompletableFuture<Integer> httpPort = new CompletableFuture<>();
+  final AtomicBoolean ingestRunning = new AtomicBoolean();
+  final AtomicBoolean ingestEnabled = new AtomicBoolean();
+
+  boolean ready() {
+    return httpBound.get() && (!ingestEnabled.get() || ingestRunning.get());
+  }
+}

@@ -1,0 +1,91 @@
+package io.tickcast.node;
+
+import io.tickcast.actors.TickerEntity;
+import io.tickcast.http.TickerService;
+import io.tickcast.protocols.IngestCounts;
+import io.tickcast.protocols.TickerView;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+
+/** {@link TickerService} on top of cluster sharding (queries) and distributed pub-sub (stream). */
+final class ShardedTickerService implements TickerService {
+
+  private static final String PID_PREFIX = TickerEntity.ENTITY_KEY.name() + "|";
+
+  private final ActorSystem<?> system;
+  private final ClusterSharding sharding;
+  private final ActorRef<Topic.Command<TickerView>> updatesTopic;
+  private final CassandraReadJournal journal;
+  private final IngestStats stats;
+  private final Duration askTimeout;
+  private final int clientBuffer;
+
+  ShardedTickerService(
+      ActorSystem<?> system,
+      ActorRef<Topic.Command<TickerView>> updatesTopic,
+      IngestStats stats,
+      Duration askTimeout,
+      int clientBuffer) {
+    this.system = system;
+    this.sharding = ClusterSharding.get(system);
+    this.updatesTopic = updatesTopic;
+    this.journal =
+        PersistenceQuery.get(system).getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier());
+    this.stats = stats;
+    this.askTimeout = askTimeout;
+    this.clientBuffer = clientBuffer;
+  }
+
+  @Override
+  public CompletionStage<List<TickerView>> all() {
+    // The journal's persistence-id table is the durable list of tickers ever seen.
+    return journal
+        .currentPersistenceIds()
+        .filter(pid -> pid.startsWith(PID_PREFIX))
+        .map(pid -> pid.substring(PID_PREFIX.length()))
+        .mapAsyncUnordered(8, this::view)
+        .mapConcat(view -> view.map(List::of).orElse(List.of()))
+        .runWith(Sink.seq(), system)
+        .thenApply(views -> views.stream().sorted(Comparator.comparing(TickerView::ticker)).toList());
+  }
+
+  @Override
+  public CompletionStage<Optional<TickerView>> view(String ticker) {
+    return sharding
+        .entityRefFor(TickerEntity.ENTITY_KEY, ticker)
+        .<TickerEntity.ViewReply>ask(TickerEntity.GetView::new, askTimeout)
+        .thenApply(reply -> Optional.ofNullable(reply.view()));
+  }
+
+  @Override
+  public Source<TickerView, NotUsed> updates() {
+    // Each client gets its own actor and bounded buffer; when it falls behind, the oldest
+    // updates are dropped for it alone. The topic forgets the actor when the stream ends.
+    return ActorSource.<TickerView>actorRef(
+            msg -> false, msg -> Optional.empty(), clientBuffer, OverflowStrategy.dropHead())
+        .mapMaterializedValue(
+            subscriber -> {
+              updatesTopic.tell(Topic.subscribe(subscriber));
+              return NotUsed.getInstance();
+            });
+  }
+
+  @Override
+  public IngestCounts ingestCounts() {
+    return stats.snapshot();
+  }
+}

@@ -1,0 +1,60 @@
+package io.tickcast.node;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+/**
+ * A plain HTTP client reading a Server-Sent Events stream line by line, as a browser's
+ * EventSource would, collecting the events it receives.
+ */
+final class SseClient implements AutoCloseable {
+
+  record Event(String id, String type, String data) {}
+
+  final List<Event> events = new CopyOnWriteArrayList<>();
+  final CompletableFuture<Integer> status = new CompletableFuture<>();
+  private final CompletableFuture<HttpResponse<Stream<String>>> response;
+
+  SseClient(String url) {
+    response =
+        TestNode.HTTP.sendAsync(
+            HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").timeout(Duration.ofMinutes(5)).build(),
+            HttpResponse.BodyHandlers.ofLines());
+    response.thenAcceptAsync(
+        r -> {
+          status.complete(r.statusCode());
+          String id = null;
+          String type = null;
+          StringBuilder data = new StringBuilder();
+          for (String line : (Iterable<String>) r.body()::iterator) {
+            if (line.isEmpty()) {
+              if (data.length() > 0 || type != null) {
+                events.add(new Event(id, type, data.toString()));
+              }
+              id = null;
+              type = null;
+              data.setLength(0);
+            } else if (line.startsWith("id:")) {
+              id = line.substring(3).strip();
+            } else if (line.startsWith("event:")) {
+              type = line.substring(6).strip();
+            } else if (line.startsWith("data:")) {
+              data.append(line.substring(5).strip());
+            } else if (line.startsWith(":")) {
+              events.add(new Event(null, "comment", line));
+            }
+          }
+        });
+  }
+
+  @Override
+  public void close() {
+    response.thenAccept(r -> r.body().close());
+  }
+}

@@ -1,0 +1,76 @@
+package io.tickcast.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/** A real Tickcast node in the test JVM, on ephemeral ports, against {@link RealInfra}. */
+final class TestNode implements AutoCloseable {
+
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  final ActorSystem<Void> system;
+  final String baseUrl;
+  final int managementPort;
+
+  private TestNode(ActorSystem<Void> system, int httpPort, int managementPort) {
+    this.system = system;
+    this.baseUrl = "http://127.0.0.1:" + httpPort;
+    this.managementPort = managementPort;
+  }
+
+  /** Starts a node and returns once its HTTP API accepts requests. */
+  static TestNode start(String keyspace, String topic, boolean ingest, Map<String, Object> extra) throws Exception {
+    int managementPort = freePort();
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("tickcast.cassandra.contact-point", RealInfra.infra().cassandraContactPoint());
+    overrides.put("tickcast.cassandra.keyspace", keyspace);
+    overrides.put("tickcast.kafka.bootstrap-servers", RealInfra.infra().kafkaBootstrapServers());
+    overrides.put("tickcast.ingest.topic", topic);
+    overrides.put("tickcast.ingest.group-id", "it-" + topic);
+    overrides.put("tickcast.ingest.enabled", ingest);
+    overrides.put("tickcast.metrics.enabled", false);
+    overrides.put("tickcast.http.port", 0);
+    overrides.put("tickcast.http.sse-heartbeat", "1s");
+    overrides.put("pekko.remote.artery.canonical.port", 0);
+    overrides.put("pekko.management.http.port", managementPort);
+    overrides.putAll(extra);
+    ActorSystem<Void> system = Node.start(NodeConfig.load(overrides));
+    int httpPort = NodeStatus.get(system).httpPort.get(60, TimeUnit.SECONDS);
+    return new TestNode(system, httpPort, managementPort);
+  }
+
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> managementGet(String path) throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Override
+  public void close() throws Exception {
+    system.terminate();
+    assertThat(system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS)).isNotNull();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package io.tickcast.protocols;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * What a market-data source publishes to the Kafka topic {@code ticks} (key = ticker). The JSON
+ * form carries a {@code "type"} discriminator so new kinds of record can be added without
+ * breaking consumers that already run.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({@JsonSubTypes.Type(value = Bar.class, name = "bar")})
+public sealed interface MarketEvent extends CborSerializable permits Bar {
+  String ticker();
+}
