@@ -9,7 +9,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * breaking consumers that already run.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-@JsonSubTypes({@JsonSubTypes.Type(value = Bar.class, name = "bar")})
-public sealed interface MarketEvent extends CborSerializable permits Bar {
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = Bar.class, name = "bar"),
+  @JsonSubTypes.Type(value = Trade.class, name = "trade")
+})
+public sealed interface MarketEvent extends CborSerializable permits Bar, Trade {
   String ticker();
 }

@@ -33,6 +33,14 @@ class MarketEventCodecTest {
   }
 
   @Test
+  void roundTripsATrade() throws Exception {
+    Trade trade = new Trade("SPY", Instant.parse("2013-10-07T13:30:00.123Z"), 168.87, 300, 42, "P", "");
+    byte[] json = MarketEventCodec.encode(trade);
+    assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"type\":\"trade\"");
+    assertThat(MarketEventCodec.decode(json)).isEqualTo(trade);
+  }
+
+  @Test
   void rejectsWhatIsNotAMarketEvent() {
     assertThatThrownBy(() -> MarketEventCodec.decode("not json".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(MalformedRecordException.class)
