@@ -6,8 +6,11 @@ import io.tickcast.persistence.CassandraSchema;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,6 +23,8 @@ import picocli.CommandLine.Option;
       "and a replay of real daily bars on an accelerated clock. Runs until Ctrl-C."
     })
 final class DevCommand implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(DevCommand.class);
 
   @Mixin ReplayOptions replay;
 
@@ -48,11 +53,14 @@ final class DevCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
     Path dir = ProjectPaths.resolve(workDir);
-    if (!keepData) {
-      DevInfra.deleteWorkDir(dir);
-    }
     DevInfra.Settings infraSettings =
         DevInfra.Settings.defaults(ProjectPaths.home(), dir).withPorts(cassandraPort, kafkaPort, kafkaControllerPort);
+    if (!keepData) {
+      // Checks the ports first: never wipe the data of servers that are still running.
+      DevInfra.deleteWorkDir(infraSettings);
+    }
+    // Kamon's start-up (seconds) overlaps the servers' start-up instead of following it.
+    CompletableFuture<Void> metrics = CompletableFuture.runAsync(() -> Node.initMetrics(NodeConfig.load(Map.of())));
     DevInfra infra = DevInfra.start(infraSettings);
 
     Config config =
@@ -62,6 +70,7 @@ final class DevCommand implements Callable<Integer> {
                 "tickcast.kafka.bootstrap-servers", infra.kafkaBootstrapServers(),
                 "tickcast.http.port", httpPort,
                 "pekko.management.http.port", managementPort));
+    long schemaStart = System.nanoTime();
     SchemaCommand.apply(
         infra.cassandraContactPoint(),
         config.getString("tickcast.cassandra.datacenter"),
@@ -69,8 +78,11 @@ final class DevCommand implements Callable<Integer> {
         CassandraSchema.DEV_REPLICATION);
     String topic = config.getString("tickcast.ingest.topic");
     KafkaTopics.ensure(infra.kafkaBootstrapServers(), topic, config.getInt("tickcast.kafka.partitions"));
+    log.info("Schema and topic in place in {} ms", (System.nanoTime() - schemaStart) / 1_000_000);
     DailyReplay.Settings replaySettings = replay.toSettings(infra.kafkaBootstrapServers(), topic);
 
+    metrics.join();
+    long nodeStart = System.nanoTime();
     ActorSystem<Void> system = Node.start(config);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -82,6 +94,7 @@ final class DevCommand implements Callable<Integer> {
                 },
                 "tickcast-dev-shutdown"));
     int port = NodeStatus.get(system).httpPort.get(60, TimeUnit.SECONDS);
+    log.info("Node up in {} ms", (System.nanoTime() - nodeStart) / 1_000_000);
     double seconds = (System.nanoTime() - t0) / 1e9;
     String http = "http://" + config.getString("tickcast.http.host") + ":" + port;
     System.out.printf(

@@ -32,11 +32,18 @@ public final class Node {
 
   /** Starts a node with a fully resolved configuration (see {@link NodeConfig}). */
   public static ActorSystem<Void> start(Config config) {
-    // Kamon instruments classes as they load, so it starts before the actor system; once per JVM.
+    initMetrics(config);
+    return ActorSystem.create(guardian(), "tickcast", config);
+  }
+
+  /**
+   * Starts Kamon (instrumentation + Prometheus endpoint) when enabled; once per JVM. It must run
+   * before the actor system exists, because it instruments classes as they load.
+   */
+  public static void initMetrics(Config config) {
     if (config.getBoolean("tickcast.metrics.enabled") && kamonStarted.compareAndSet(false, true)) {
       kamon.Kamon.init(config);
     }
-    return ActorSystem.create(guardian(), "tickcast", config);
   }
 
   private static Behavior<Void> guardian() {

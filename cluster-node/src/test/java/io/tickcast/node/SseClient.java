@@ -31,23 +31,30 @@ final class SseClient implements AutoCloseable {
           status.complete(r.statusCode());
           String id = null;
           String type = null;
+          boolean sawField = false;
           StringBuilder data = new StringBuilder();
           for (String line : (Iterable<String>) r.body()::iterator) {
             if (line.isEmpty()) {
-              if (data.length() > 0 || type != null) {
-                events.add(new Event(id, type, data.toString()));
+              if (sawField) {
+                // An event with no type and no data is Pekko's heartbeat.
+                String kind = type != null ? type : data.length() == 0 ? "heartbeat" : "message";
+                events.add(new Event(id, kind, data.toString()));
               }
               id = null;
               type = null;
+              sawField = false;
               data.setLength(0);
+              continue;
+            }
+            sawField = true;
+            if (line.startsWith(":")) {
+              events.add(new Event(null, "comment", line));
             } else if (line.startsWith("id:")) {
               id = line.substring(3).strip();
             } else if (line.startsWith("event:")) {
               type = line.substring(6).strip();
             } else if (line.startsWith("data:")) {
               data.append(line.substring(5).strip());
-            } else if (line.startsWith(":")) {
-              events.add(new Event(null, "comment", line));
             }
           }
         });

@@ -132,6 +132,14 @@ class TickerPipelineIT {
         assertThat(last.id()).isEqualTo(ticker + ":" + expectedBars.get(ticker).size());
         assertThat(Json.MAPPER.readValue(last.data(), TickerView.class)).isEqualTo(view(ticker));
       }
+      // Once the replay is over, heartbeats (every second here) keep the idle connection open.
+      probe()
+          .awaitAssert(
+              PATIENCE,
+              () -> {
+                assertThat(sse.events).anyMatch(e -> "heartbeat".equals(e.type()));
+                return null;
+              });
     }
 
     TickerListing listing = Json.MAPPER.readValue(node.get("/api/v1/tickers").body(), TickerListing.class);

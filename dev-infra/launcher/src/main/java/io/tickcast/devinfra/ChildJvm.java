@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One server JVM started by the launcher: run under {@link ParentWatchdog} so it dies with this
- * JVM, with stdout and stderr together in {@code workDir/logs/<name>.log} (truncated per start).
+ * JVM, with stdout and stderr together in {@code workDir/logs/<logName>.log} (truncated per start).
  */
 final class ChildJvm {
 
@@ -39,7 +39,7 @@ final class ChildJvm {
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
     private static final int TAIL_LINES = 40;
     private static final int TAIL_BYTES = 32 * 1024;
-    /** Inherited by every JVM started from the environment; an agent meant for this JVM must not reach the servers. */
+    /** Read by every JVM at start: options or agents meant for the launcher's JVM must not reach the servers. */
     private static final List<String> JVM_ENVIRONMENT = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "CLASSPATH");
 
     private final String name;

@@ -103,7 +103,7 @@ public final class DevInfra implements AutoCloseable {
                         .whenComplete((ignored, failure) -> {
                             // Stop the other server at once instead of waiting for it to become ready.
                             if (failure != null && firstFailure.compareAndSet(null, unwrap(failure))) {
-                                infra.stopServers();
+                                infra.close();
                             }
                         }))
                 .toArray(CompletableFuture<?>[]::new);
@@ -111,7 +111,6 @@ public final class DevInfra implements AutoCloseable {
 
         Throwable failure = firstFailure.get();
         if (failure != null) {
-            infra.close();
             throw failure instanceof InfraException infraFailure
                     ? infraFailure
                     : new InfraException("Dev infrastructure failed to start: " + failure, failure);
@@ -148,6 +147,15 @@ public final class DevInfra implements AutoCloseable {
     }
 
     /**
+     * Like {@link #deleteWorkDir(Path)}, but first throws {@link PortInUseException} while a port of
+     * these settings is taken: the servers may be running on this very data.
+     */
+    public static void deleteWorkDir(Settings settings) {
+        requireFreePorts(settings);
+        deleteWorkDir(settings.workDir());
+    }
+
+    /**
      * Deletes a work directory used by {@link #start}, for a fresh start. Refuses a directory that
      * holds anything else, so a mistyped path cannot wipe unrelated files.
      */
@@ -174,9 +182,11 @@ public final class DevInfra implements AutoCloseable {
     }
 
     private void stopServers() {
+        long startNanos = System.nanoTime();
         CompletableFuture<Void> cassandraStopped = CompletableFuture.runAsync(cassandra::stop, DevInfra::runInNewThread);
         kafka.stop();
         cassandraStopped.join();
+        log.info("Cassandra and Kafka stopped in {} s", ChildJvm.seconds(Duration.ofNanos(System.nanoTime() - startNanos)));
     }
 
     private static void requireServerClasspath(String server, Path lib) {

@@ -12,7 +12,7 @@ public final class DevInfraMain {
 
     private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
 
-    static final String USAGE = "usage: DevInfraMain --work-dir DIR --project-root DIR [--cassandra-port N]"
+    private static final String USAGE = "usage: DevInfraMain --work-dir DIR --project-root DIR [--cassandra-port N]"
             + " [--kafka-port N] [--kafka-controller-port N] [--fresh]";
 
     /** The parsed command line. */
@@ -71,6 +71,7 @@ public final class DevInfraMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        // Shows the servers' readiness lines when run on its own; -Dlogback.configurationFile wins.
         if (System.getProperty(LOGBACK_CONFIGURATION) == null) {
             System.setProperty(LOGBACK_CONFIGURATION, "io/tickcast/devinfra/dev-infra-main-logback.xml");
         }
@@ -86,7 +87,7 @@ public final class DevInfraMain {
         DevInfra infra;
         try {
             if (options.fresh()) {
-                DevInfra.deleteWorkDir(options.settings().workDir());
+                DevInfra.deleteWorkDir(options.settings());
             }
             infra = DevInfra.start(options.settings());
         } catch (PortInUseException e) {

@@ -3,6 +3,7 @@ package io.tickcast.devinfra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,10 @@ class DeleteWorkDirTest {
 
     @TempDir
     Path parent;
+
+    private DevInfra.Settings settings(Path workDir) throws Exception {
+        return FreePorts.find().applyTo(DevInfra.Settings.defaults(parent, workDir));
+    }
 
     @Test
     void deletesAWorkDirWithServerData() throws Exception {
@@ -37,7 +42,31 @@ class DeleteWorkDirTest {
     }
 
     @Test
-    void aMissingWorkDirIsAlreadyFresh() {
+    void refusesWhileTheServersMayBeRunningOnTheData() throws Exception {
+        Path workDir = parent.resolve("work");
+        Files.createDirectories(workDir.resolve("kafka/data"));
+        try (ServerSocket runningKafka = FreePorts.listenOnEphemeralPort()) {
+            DevInfra.Settings settings = settings(workDir);
+            DevInfra.Settings inUse = settings.withPorts(settings.cassandraPort(), runningKafka.getLocalPort(),
+                    settings.kafkaControllerPort());
+
+            assertThatThrownBy(() -> DevInfra.deleteWorkDir(inUse)).isInstanceOf(PortInUseException.class);
+        }
+        assertThat(workDir.resolve("kafka/data")).isDirectory();
+    }
+
+    @Test
+    void deletesWhenTheSettingsPortsAreFree() throws Exception {
+        Path workDir = parent.resolve("work");
+        Files.createDirectories(workDir.resolve("kafka/data"));
+
+        DevInfra.deleteWorkDir(settings(workDir));
+
+        assertThat(workDir).doesNotExist();
+    }
+
+    @Test
+    void aMissingWorkDirIsAlreadyFresh() throws Exception {
         DevInfra.deleteWorkDir(parent.resolve("never-created"));
 
         assertThat(parent.resolve("never-created")).doesNotExist();

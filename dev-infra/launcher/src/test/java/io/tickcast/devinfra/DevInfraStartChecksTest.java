@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +30,10 @@ class DevInfraStartChecksTest {
 
     @Test
     void takenCassandraPortGivesOneLineMessage() throws IOException {
-        try (ServerSocket taken = listenOnEphemeralPort()) {
+        try (ServerSocket taken = FreePorts.listenOnEphemeralPort()) {
             int port = taken.getLocalPort();
-            DevInfra.Settings withTakenPort = settings.withPorts(port, freePort(), freePort());
+            FreePorts free = FreePorts.find();
+            DevInfra.Settings withTakenPort = settings.withPorts(port, free.kafka(), free.controller());
 
             assertThatThrownBy(() -> DevInfra.start(withTakenPort))
                     .isInstanceOf(PortInUseException.class)
@@ -45,9 +45,10 @@ class DevInfraStartChecksTest {
 
     @Test
     void takenKafkaPortNamesKafkaAndItsOption() throws IOException {
-        try (ServerSocket taken = listenOnEphemeralPort()) {
+        try (ServerSocket taken = FreePorts.listenOnEphemeralPort()) {
             int port = taken.getLocalPort();
-            DevInfra.Settings withTakenPort = settings.withPorts(freePortWithFreeSuccessor(), port, freePort());
+            FreePorts free = FreePorts.find();
+            DevInfra.Settings withTakenPort = settings.withPorts(free.cassandra(), port, free.controller());
 
             assertThatThrownBy(() -> DevInfra.start(withTakenPort))
                     .isInstanceOf(PortInUseException.class)
@@ -77,33 +78,24 @@ class DevInfraStartChecksTest {
     }
 
     @Test
+    void serverThatFailsToStartStopsEverythingAndReportsItsLogTail() throws IOException {
+        // The fake classpaths hold no server: each child JVM fails with ClassNotFoundException.
+        DevInfra.Settings unstartable = FreePorts.find().applyTo(settings);
+
+        assertThatThrownBy(() -> DevInfra.start(unstartable))
+                .isExactlyInstanceOf(InfraException.class)
+                .hasMessageContaining("exited with code 1")
+                .hasMessageContaining("Last lines of " + unstartable.workDir().resolve("logs"))
+                .hasMessageContaining("ClassNotFoundException");
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)).isEmpty();
+    }
+
+    @Test
     void portsThatCollideAreRejected() {
         DevInfra.Settings colliding = settings.withPorts(29042, 29043, 29093);
 
         assertThatThrownBy(() -> DevInfra.start(colliding))
                 .isExactlyInstanceOf(InfraException.class)
                 .hasMessageStartingWith("The ports must all differ");
-    }
-
-    private static ServerSocket listenOnEphemeralPort() throws IOException {
-        return new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = listenOnEphemeralPort()) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** Cassandra needs two adjacent ports: CQL and CQL + 1. */
-    private static int freePortWithFreeSuccessor() throws IOException {
-        while (true) {
-            try (ServerSocket first = listenOnEphemeralPort();
-                 ServerSocket second = new ServerSocket(first.getLocalPort() + 1, 50, InetAddress.getByName("127.0.0.1"))) {
-                return first.getLocalPort();
-            } catch (java.net.BindException successorTaken) {
-                // try another pair
-            }
-        }
     }
 }
