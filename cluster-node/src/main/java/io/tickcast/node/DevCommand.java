@@ -77,7 +77,11 @@ final class DevCommand implements Callable<Integer> {
         config.getString("tickcast.cassandra.keyspace"),
         CassandraSchema.DEV_REPLICATION);
     String topic = config.getString("tickcast.ingest.topic");
-    KafkaTopics.ensure(infra.kafkaBootstrapServers(), topic, config.getInt("tickcast.kafka.partitions"));
+    KafkaTopics.ensure(
+        infra.kafkaBootstrapServers(),
+        config.getInt("tickcast.kafka.partitions"),
+        topic,
+        config.getString("tickcast.ingest.quarantine-topic"));
     log.info("Schema and topic in place in {} ms", (System.nanoTime() - schemaStart) / 1_000_000);
     DailyReplay.Settings replaySettings = replay.toSettings(infra.kafkaBootstrapServers(), topic);
 

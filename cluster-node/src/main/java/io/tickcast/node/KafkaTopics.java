@@ -15,8 +15,17 @@ public final class KafkaTopics {
 
   private KafkaTopics() {}
 
-  public static void ensure(String bootstrapServers, String topic, int partitions) {
+  /** Creates each topic that does not exist yet, with {@code partitions} partitions. */
+  public static void ensure(String bootstrapServers, int partitions, String... topics) {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      for (String topic : topics) {
+        create(admin, bootstrapServers, topic, partitions);
+      }
+    }
+  }
+
+  private static void create(Admin admin, String bootstrapServers, String topic, int partitions) {
+    try {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {

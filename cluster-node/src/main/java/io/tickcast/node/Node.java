@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import io.tickcast.actors.TickerEntity;
 import io.tickcast.http.ApiRoutes;
 import io.tickcast.protocols.TickerView;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -113,12 +112,14 @@ public final class Node {
         new TickIngestor.Settings(
             tc.getString("kafka.bootstrap-servers"),
             tc.getString("ingest.topic"),
+            tc.getString("ingest.quarantine-topic"),
             tc.getString("ingest.group-id"),
             tc.getInt("ingest.parallelism"),
             tc.getDuration("ingest.ask-timeout"));
     NodeStatus status = NodeStatus.get(system);
     status.ingestEnabled.set(true);
-    UniqueKillSwitch ingest = new TickIngestor(system, settings, stats).start();
+    TickIngestor ingestor = new TickIngestor(system, settings, stats);
+    UniqueKillSwitch ingest = ingestor.start();
     status.ingestRunning.set(true);
     // Stop consuming before sharding hands entities off, so nothing is asked of a leaving node.
     CoordinatedShutdown.get(system)
@@ -128,7 +129,7 @@ public final class Node {
             () -> {
               ingest.shutdown();
               status.ingestRunning.set(false);
-              return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+              return ingestor.close();
             });
     log.info("Consuming {} from {}", settings.topic(), settings.bootstrapServers());
   }

@@ -23,7 +23,7 @@ final class ReplayCommand implements Callable<Integer> {
     String bootstrap = kafka != null ? kafka : config.getString("tickcast.kafka.bootstrap-servers");
     String topic = config.getString("tickcast.ingest.topic");
     DailyReplay.Settings settings = replay.toSettings(bootstrap, topic);
-    KafkaTopics.ensure(bootstrap, topic, config.getInt("tickcast.kafka.partitions"));
+    KafkaTopics.ensure(bootstrap, config.getInt("tickcast.kafka.partitions"), topic);
     // A plain local actor system: the replay is a producer, not a cluster member.
     ActorSystem<Void> system =
         ActorSystem.create(Behaviors.empty(), "tickcast-replay", config.withValue("pekko.actor.provider", com.typesafe.config.ConfigValueFactory.fromAnyRef("local")));

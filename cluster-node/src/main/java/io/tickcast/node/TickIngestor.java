@@ -9,23 +9,29 @@ import io.tickcast.protocols.Bar;
 import io.tickcast.protocols.MalformedRecordException;
 import io.tickcast.protocols.MarketEvent;
 import io.tickcast.protocols.MarketEventCodec;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.kafka.CommitterSettings;
 import org.apache.pekko.kafka.ConsumerMessage.CommittableMessage;
 import org.apache.pekko.kafka.ConsumerMessage.CommittableOffset;
 import org.apache.pekko.kafka.ConsumerSettings;
+import org.apache.pekko.kafka.ProducerSettings;
 import org.apache.pekko.kafka.Subscriptions;
 import org.apache.pekko.kafka.javadsl.Committer;
 import org.apache.pekko.kafka.javadsl.Consumer;
+import org.apache.pekko.kafka.javadsl.SendProducer;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.UniqueKillSwitch;
@@ -39,26 +45,43 @@ import org.slf4j.LoggerFactory;
  * Reads market events from Kafka and hands each to its {@link TickerEntity}. A record's offset is
  * committed only after the entity answered, i.e. after the bar is durable in the journal (or was
  * already covered by it); records that cannot be read or fail validation are logged, counted and
- * committed, so one bad record never stops the stream. Per ticker, one record is in flight at a
+ * sent to the quarantine topic with their reason, so one bad record never stops the stream. Per ticker, one record is in flight at a
  * time, so bars reach their entity in offset order; tickers proceed in parallel.
  */
 public final class TickIngestor {
 
   private static final Logger log = LoggerFactory.getLogger(TickIngestor.class);
 
+  /** {@code quarantineTopic} receives every refused record, bytes unchanged, reason in headers. */
   public record Settings(
-      String bootstrapServers, String topic, String groupId, int parallelism, Duration askTimeout) {}
+      String bootstrapServers,
+      String topic,
+      String quarantineTopic,
+      String groupId,
+      int parallelism,
+      Duration askTimeout) {}
+
+  /** Headers of a quarantined record. */
+  public static final String RULE_HEADER = "tickcast-rule";
+  public static final String DETAIL_HEADER = "tickcast-detail";
+  public static final String SOURCE_HEADER = "tickcast-source";
 
   private final ActorSystem<?> system;
   private final Settings settings;
   private final IngestStats stats;
   private final ClusterSharding sharding;
+  private final SendProducer<String, byte[]> quarantine;
 
   public TickIngestor(ActorSystem<?> system, Settings settings, IngestStats stats) {
     this.system = system;
     this.settings = settings;
     this.stats = stats;
     this.sharding = ClusterSharding.get(system);
+    this.quarantine =
+        new SendProducer<>(
+            ProducerSettings.create(system, new StringSerializer(), new ByteArraySerializer())
+                .withBootstrapServers(settings.bootstrapServers()),
+            system);
   }
 
   /**
@@ -127,12 +150,25 @@ public final class TickIngestor {
         });
   }
 
+  /**
+   * Sends a refused record to the quarantine topic with its reason; the offset is committable only
+   * once the quarantine write is acknowledged, so a refused record is never lost either.
+   */
   private CompletionStage<CommittableOffset> skip(
       CommittableOffset offset, ConsumerRecord<String, byte[]> record, String rule, String detail) {
     stats.rejected(rule);
-    log.warn(
-        "Skipping record {}-{}@{} (key {}): {}: {}",
-        record.topic(), record.partition(), record.offset(), record.key(), rule, detail);
-    return CompletableFuture.completedFuture(offset);
+    String source = record.topic() + "-" + record.partition() + "@" + record.offset();
+    log.warn("Quarantining record {} (key {}): {}: {}", source, record.key(), rule, detail);
+    ProducerRecord<String, byte[]> quarantined =
+        new ProducerRecord<>(settings.quarantineTopic(), record.key(), record.value());
+    quarantined.headers().add(RULE_HEADER, rule.getBytes(StandardCharsets.UTF_8));
+    quarantined.headers().add(DETAIL_HEADER, detail.getBytes(StandardCharsets.UTF_8));
+    quarantined.headers().add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
+    return quarantine.send(quarantined).thenApply(metadata -> offset);
+  }
+
+  /** Flushes and closes the quarantine producer; call after the consumer stopped. */
+  public CompletionStage<Done> close() {
+    return quarantine.close();
   }
 }

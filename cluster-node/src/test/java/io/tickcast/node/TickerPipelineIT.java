@@ -20,10 +20,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
@@ -45,6 +51,7 @@ class TickerPipelineIT {
 
   private static final String KEYSPACE = "it_pipeline";
   private static final String TOPIC = "ticks-pipeline";
+  private static final String QUARANTINE = TOPIC + ".quarantine";
   private static final List<String> TICKERS = List.of("AAPL", "AIG", "MSFT", "ODFL", "WELL");
   private static final LocalDate FROM = LocalDate.of(2019, 6, 3);
   private static final LocalDate TO = LocalDate.of(2020, 6, 30);
@@ -57,7 +64,7 @@ class TickerPipelineIT {
   @BeforeAll
   static void startNode() throws Exception {
     RealInfra.createKeyspace(KEYSPACE);
-    KafkaTopics.ensure(RealInfra.infra().kafkaBootstrapServers(), TOPIC, 4);
+    KafkaTopics.ensure(RealInfra.infra().kafkaBootstrapServers(), 4, TOPIC, QUARANTINE);
     node = TestNode.start(KEYSPACE, TOPIC, true, Map.of());
     Instant from = FROM.atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant to = TO.atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -170,6 +177,36 @@ class TickerPipelineIT {
         .containsEntry("malformed", 1L)
         .containsEntry("price-not-positive", 1L)
         .containsEntry("ticker-format", 1L);
+
+    // Each refused record is in the quarantine topic, bytes unchanged, with its reason.
+    Map<String, String> quarantined = new LinkedHashMap<>();
+    try (KafkaConsumer<String, byte[]> consumer = quarantineConsumer()) {
+      consumer.assign(consumer.partitionsFor(QUARANTINE).stream().map(p -> new TopicPartition(QUARANTINE, p.partition())).toList());
+      consumer.seekToBeginning(consumer.assignment());
+      probe()
+          .awaitAssert(
+              PATIENCE,
+              () -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                  quarantined.put(
+                      new String(r.headers().lastHeader(TickIngestor.RULE_HEADER).value(), StandardCharsets.UTF_8),
+                      new String(r.value(), StandardCharsets.UTF_8));
+                }
+                assertThat(quarantined).hasSize(3);
+                return null;
+              });
+    }
+    assertThat(quarantined)
+        .containsEntry("malformed", "{not json")
+        .containsEntry("price-not-positive", new String(MarketEventCodec.encode(negative), StandardCharsets.UTF_8))
+        .containsEntry("ticker-format", new String(MarketEventCodec.encode(badTicker), StandardCharsets.UTF_8));
+  }
+
+  private static KafkaConsumer<String, byte[]> quarantineConsumer() {
+    return new KafkaConsumer<>(
+        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, RealInfra.infra().kafkaBootstrapServers()),
+        new StringDeserializer(),
+        new ByteArrayDeserializer());
   }
 
   @Test
