@@ -2,6 +2,8 @@ package io.tickcast.node;
 
 import com.typesafe.config.Config;
 import io.tickcast.devinfra.DevInfra;
+import io.tickcast.ingest.DailyBarReplay;
+import io.tickcast.ingest.KafkaReplay;
 import io.tickcast.persistence.CassandraSchema;
 import java.nio.file.Path;
 import java.util.Map;
@@ -83,7 +85,7 @@ final class DevCommand implements Callable<Integer> {
         topic,
         config.getString("tickcast.ingest.quarantine-topic"));
     log.info("Schema and topic in place in {} ms", (System.nanoTime() - schemaStart) / 1_000_000);
-    DailyReplay.Settings replaySettings = replay.toSettings(infra.kafkaBootstrapServers(), topic);
+    DailyBarReplay dailyReplay = replay.toReplay();
 
     metrics.join();
     long nodeStart = System.nanoTime();
@@ -114,17 +116,15 @@ final class DevCommand implements Callable<Integer> {
         config.getString("pekko.management.http.hostname"), managementPort,
         config.getString("kamon.prometheus.embedded-server.hostname"), config.getInt("kamon.prometheus.embedded-server.port"),
         infra.cassandraContactPoint(), infra.kafkaBootstrapServers(), dir,
-        replaySettings.sources());
+        dailyReplay.sources());
 
-    DailyReplay.run(system, replaySettings)
+    KafkaReplay.run(system, dailyReplay, infra.kafkaBootstrapServers(), topic)
         .whenComplete(
             (result, failure) -> {
               if (failure != null) {
                 System.err.println("Replay failed: " + failure.getMessage());
               } else {
-                System.out.printf(
-                    "Replay done: %d bars of %d tickers (skipped: %d unreadable lines, %d files). The node keeps running.%n",
-                    result.bars(), result.tickers(), result.badLines(), result.badFiles());
+                System.out.println("Replay done: " + ReplayCommand.describe(result) + ". The node keeps running.");
               }
             });
     system.getWhenTerminated().toCompletableFuture().join();

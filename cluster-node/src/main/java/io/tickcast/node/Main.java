@@ -7,13 +7,20 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code tickcast} command line: {@code dev}, {@code node}, {@code replay}, {@code schema}. */
+/** The {@code tickcast} command line. */
 @Command(
     name = "tickcast",
     mixinStandardHelpOptions = true,
     version = "tickcast 0.1.0",
     description = "Real-time stock prediction on Apache Pekko.",
-    subcommands = {DevCommand.class, NodeCommand.class, ReplayCommand.class, SchemaCommand.class})
+    subcommands = {
+      DevCommand.class,
+      NodeCommand.class,
+      ReplayCommand.class,
+      ReplayTicksCommand.class,
+      SchemaCommand.class,
+      TrainCommand.class
+    })
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {

@@ -1,10 +1,10 @@
 package io.tickcast.node;
 
-import com.typesafe.config.Config;
+import io.tickcast.ingest.KafkaReplay;
+import io.tickcast.ingest.Replay;
+import io.tickcast.ingest.ReplayResult;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,23 +19,25 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Config config = NodeConfig.load(Map.of());
-    String bootstrap = kafka != null ? kafka : config.getString("tickcast.kafka.bootstrap-servers");
+    return produce(replay.toReplay(), kafka);
+  }
+
+  /** Runs a replay into the configured ticks topic (created if missing) and prints its counts. */
+  static int produce(Replay<?> replay, String kafkaOverride) throws Exception {
+    var config = NodeConfig.load(Map.of());
+    String bootstrap = kafkaOverride != null ? kafkaOverride : config.getString("tickcast.kafka.bootstrap-servers");
     String topic = config.getString("tickcast.ingest.topic");
-    DailyReplay.Settings settings = replay.toSettings(bootstrap, topic);
     KafkaTopics.ensure(bootstrap, config.getInt("tickcast.kafka.partitions"), topic);
-    // A plain local actor system: the replay is a producer, not a cluster member.
-    ActorSystem<Void> system =
-        ActorSystem.create(Behaviors.empty(), "tickcast-replay", config.withValue("pekko.actor.provider", com.typesafe.config.ConfigValueFactory.fromAnyRef("local")));
-    try {
-      DailyReplay.Result result = DailyReplay.run(system, settings).toCompletableFuture().get();
-      System.out.printf(
-          "Replayed %d bars of %d tickers to %s (skipped: %d unreadable lines, %d files)%n",
-          result.bars(), result.tickers(), topic, result.badLines(), result.badFiles());
+    try (var producer = ProducerSystem.start(config)) {
+      ReplayResult result = KafkaReplay.run(producer.system(), replay, bootstrap, topic).toCompletableFuture().get();
+      System.out.println("Replayed to " + topic + ": " + describe(result));
       return 0;
-    } finally {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().join();
     }
+  }
+
+  static String describe(ReplayResult result) {
+    return String.format(
+        "%d records of %d tickers (left out: %s; unreadable: %d lines, %d files)",
+        result.produced(), result.tickers(), result.filtered(), result.badLines(), result.badFiles());
   }
 }

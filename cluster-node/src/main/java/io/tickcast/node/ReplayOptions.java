@@ -1,5 +1,6 @@
 package io.tickcast.node;
 
+import io.tickcast.ingest.DailyBarReplay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,7 @@ final class ReplayOptions {
       defaultValue = "250ms")
   Duration dayInterval;
 
-  DailyReplay.Settings toSettings(String bootstrapServers, String topic) {
+  DailyBarReplay toReplay() {
     List<Path> sources = data.stream().map(ProjectPaths::resolve).toList();
     for (Path source : sources) {
       if (!Files.exists(source)) {
@@ -49,6 +50,6 @@ final class ReplayOptions {
     if (dayInterval.isNegative()) {
       throw new UserError("--day-interval must not be negative");
     }
-    return new DailyReplay.Settings(sources, tickers, from, to, pacedFrom, dayInterval, bootstrapServers, topic);
+    return new DailyBarReplay(sources, tickers, from, to, pacedFrom, dayInterval);
   }
 }

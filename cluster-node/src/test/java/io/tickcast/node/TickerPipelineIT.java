@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.tickcast.features.IndicatorSet;
 import io.tickcast.features.data.DailyBarCsv;
+import io.tickcast.ingest.DailyBarReplay;
+import io.tickcast.ingest.KafkaReplay;
+import io.tickcast.ingest.ReplayResult;
 import io.tickcast.protocols.Bar;
 import io.tickcast.protocols.IngestCounts;
 import io.tickcast.protocols.Json;
@@ -94,22 +97,22 @@ class TickerPipelineIT {
     assertThat(node.managementGet("/ready").statusCode()).isEqualTo(200);
     try (SseClient sse = new SseClient(node.baseUrl + "/api/v1/stream?tickers=" + String.join(",", TICKERS))) {
       assertThat(sse.status.get()).isEqualTo(200);
-      DailyReplay.Result result =
-          DailyReplay.run(
+      ReplayResult result =
+          KafkaReplay.run(
                   node.system,
-                  new DailyReplay.Settings(
+                  new DailyBarReplay(
                       TICKERS.stream().map(TickerPipelineIT::dataFile).toList(),
                       Set.copyOf(TICKERS),
                       FROM,
                       TO,
                       TO.plusDays(1), // nothing paced: as fast as Kafka takes it
-                      Duration.ZERO,
-                      RealInfra.infra().kafkaBootstrapServers(),
-                      TOPIC))
+                      Duration.ZERO),
+                  RealInfra.infra().kafkaBootstrapServers(),
+                  TOPIC)
               .toCompletableFuture()
               .get();
       int total = expectedBars.values().stream().mapToInt(List::size).sum();
-      assertThat(result.bars()).isEqualTo(total);
+      assertThat(result.produced()).isEqualTo(total);
       assertThat(result.tickers()).isEqualTo(TICKERS.size());
 
       for (String ticker : TICKERS) {
