@@ -1,23 +1,33 @@
 package io.tickcast.actors;
 
+import com.typesafe.config.Config;
 import io.tickcast.features.IndicatorSet;
+import io.tickcast.features.bars.BarAggregator;
+import io.tickcast.features.bars.ClosedBar;
+import io.tickcast.features.bars.SaleConditionFilter;
+import io.tickcast.features.bars.Session;
+import io.tickcast.features.validation.TradeGuard;
+import io.tickcast.features.validation.Violation;
 import io.tickcast.protocols.Bar;
 import io.tickcast.protocols.CborSerializable;
 import io.tickcast.protocols.TickerView;
+import io.tickcast.protocols.Trade;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
@@ -25,16 +35,22 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * One ticker's live state, sharded across the cluster and event-sourced to Cassandra: the latest
- * bar and the indicators computed from every bar so far.
+ * One ticker's live state, sharded across the cluster and event-sourced to Cassandra: its bars,
+ * built from trades or received whole, and the indicators computed from every bar so far.
  *
- * <p>Exactly-once effect: each applied bar records the source position (Kafka partition and
- * offset) it came from. A delivery at or below the recorded offset of its partition, or a bar not
- * later than the latest one (the same data replayed), changes nothing and is answered
- * {@link Duplicate}, so the consumer may commit it. The consumer commits an offset only after
- * {@link Applied}, i.e. after the event is durable.
+ * <p><b>What is durable.</b> Closed bars are persisted ({@link BarClosed}), single trades are not:
+ * between two bars they exist only in this actor's bar aggregator and trade guard. Every event
+ * carries those two objects' state and the source offsets they cover, so the journal always holds
+ * a consistent cut: "everything up to these offsets". Each reply tells the consumer from which
+ * offset on this ticker holds trades in memory only ({@code openFrom}, -1 for none); the consumer
+ * commits no offset at or above it, so after a crash Kafka delivers those trades again.
+ *
+ * <p><b>Exactly-once effect.</b> A record at or below the highest offset applied from its
+ * partition, or a whole bar not later than the latest one (the same data replayed at new offsets),
+ * changes nothing and is answered {@link Duplicate}.
  */
 public final class TickerEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -45,68 +61,136 @@ public final class TickerEntity
   /** Snapshot every this many events; recovery then replays at most this many. */
   static final int SNAPSHOT_EVERY = 100;
 
+  /** How trades become bars and which trades are refused (tickcast.bars, tickcast.validation). */
+  public record Settings(
+      Duration barInterval,
+      Session session,
+      Duration allowedLateness,
+      SaleConditionFilter conditions,
+      TradeGuard.Config guard) {
+
+    public static Settings defaults() {
+      return new Settings(
+          Duration.ofMinutes(1), Session.REGULAR, Duration.ofSeconds(5), SaleConditionFilter.ALGOSEEK, TradeGuard.Config.standard());
+    }
+
+    public static Settings fromConfig(Config tickcast) {
+      Config bars = tickcast.getConfig("bars");
+      Config v = tickcast.getConfig("validation");
+      Duration lateness = bars.getDuration("allowed-lateness");
+      return new Settings(
+          bars.getDuration("interval"),
+          Session.valueOf(bars.getString("session").toUpperCase()),
+          lateness,
+          switch (bars.getString("sale-conditions")) {
+            case "algoseek" -> SaleConditionFilter.ALGOSEEK;
+            case "all" -> SaleConditionFilter.ALL;
+            default -> throw new IllegalArgumentException("tickcast.bars.sale-conditions: algoseek or all");
+          },
+          new TradeGuard.Config(
+              lateness,
+              v.getDuration("max-staleness"),
+              v.getInt("spike-window"),
+              v.getDouble("spike-k"),
+              v.getDouble("spike-floor")));
+    }
+  }
+
   // ---- protocol ---------------------------------------------------------------------------
 
   public sealed interface Command extends CborSerializable {}
 
-  /** Where a bar came from: a Kafka partition and offset, or -1/-1 for sources without one. */
+  /** Where a record came from: a Kafka partition and offset, or -1/-1 for sources without one. */
   public record SourcePosition(int partition, long offset) implements CborSerializable {
     public static final SourcePosition NONE = new SourcePosition(-1, -1);
   }
 
+  /** A complete bar from a source of bars (daily data). */
   public record ApplyBar(Bar bar, SourcePosition position, ActorRef<ApplyResult> replyTo) implements Command {}
+
+  /** One trade; {@code feedClock} is the source partition's clock, for the stale-feed rule. */
+  public record ApplyTrade(Trade trade, SourcePosition position, Instant feedClock, ActorRef<ApplyResult> replyTo)
+      implements Command {}
+
+  /** The feed's clock moved on: closes the open bar once its interval is over. */
+  public record AdvanceWatermark(Instant watermark, ActorRef<ApplyResult> replyTo) implements Command {}
 
   public record GetView(ActorRef<ViewReply> replyTo) implements Command {}
 
-  public sealed interface ApplyResult extends CborSerializable {}
+  /** Sharding's stop message: makes in-memory trades durable before the entity goes away. */
+  public record Passivate() implements Command {}
 
-  /** The bar is part of the durable state now. */
-  public record Applied(long sequenceNr) implements ApplyResult {}
+  /**
+   * The answer to every record. {@code openFrom}: the lowest offset this ticker now holds in
+   * memory only, -1 when everything it applied is durable.
+   */
+  public sealed interface ApplyResult extends CborSerializable {
+    long openFrom();
+  }
 
-  /** Already covered by the durable state; nothing changed. */
-  public record Duplicate(String reason) implements ApplyResult {}
+  /** Applied; {@code sequenceNr} is the entity's event sequence number afterwards. */
+  public record Applied(long sequenceNr, long openFrom) implements ApplyResult {}
 
-  /** Not for this entity or not applicable; nothing changed. */
-  public record Rejected(String reason) implements ApplyResult {}
+  /** Already covered by the state; nothing changed. */
+  public record Duplicate(String reason, long openFrom) implements ApplyResult {}
+
+  /** Refused by {@code rule} (validation, lateness, session); nothing changed. */
+  public record Rejected(String rule, String reason, long openFrom) implements ApplyResult {}
 
   /** {@code view} is null while the ticker has seen no bar. */
   public record ViewReply(String ticker, TickerView view) implements CborSerializable {}
 
   public sealed interface Event extends CborSerializable {}
 
-  public record BarClosed(Bar bar, SourcePosition position, Instant recordedAt) implements Event {}
+  /**
+   * A bar closed. {@code offsets}: the highest offset per partition that the state now covers;
+   * {@code bars} and {@code guard}: the trade-side state right after this bar (null for tickers
+   * fed whole bars).
+   */
+  public record BarClosed(
+      Bar bar,
+      double vwap,
+      int tradeCount,
+      Map<Integer, Long> offsets,
+      BarAggregator.Memento bars,
+      TradeGuard.Memento guard,
+      Instant recordedAt)
+      implements Event {}
+
+  /** In-memory trades made durable without a bar closing (before passivation or hand-off). */
+  public record TradesCheckpointed(
+      Map<Integer, Long> offsets, BarAggregator.Memento bars, TradeGuard.Memento guard, Instant recordedAt)
+      implements Event {}
 
   // ---- state ------------------------------------------------------------------------------
 
   /**
-   * Not a CborSerializable: the indicator set is mutable (O(1), allocation-free updates), so
-   * snapshots go through {@link TickerSnapshot} (see {@link #snapshotAdapter()}), copied in the
-   * actor before the snapshot store sees it.
+   * The durable state. {@link Active} holds the mutable indicator set (O(1), allocation-free
+   * updates), so snapshots go through {@link TickerSnapshot}, copied in the actor.
    */
   public sealed interface State {}
 
   public record Empty() implements State {}
 
+  /** {@code lastBar} is null only while trades were checkpointed but no bar has closed yet. */
   public record Active(
       Bar lastBar,
       IndicatorSet indicators,
       Map<Integer, Long> offsets,
+      BarAggregator.Memento bars,
+      TradeGuard.Memento guard,
       long barCount,
       long sequenceNr,
       Instant updatedAt)
-      implements State {
-
-    boolean covers(SourcePosition position) {
-      Long seen = offsets.get(position.partition());
-      return position.offset() >= 0 && seen != null && position.offset() <= seen;
-    }
-  }
+      implements State {}
 
   /** The persisted form of {@link Active}. */
   public record TickerSnapshot(
       Bar lastBar,
       IndicatorSet.Memento indicators,
       Map<Integer, Long> offsets,
+      BarAggregator.Memento bars,
+      TradeGuard.Memento guard,
       long barCount,
       long sequenceNr,
       Instant updatedAt)
@@ -114,15 +198,16 @@ public final class TickerEntity
 
   // ---- wiring -----------------------------------------------------------------------------
 
-  public static void init(ActorSystem<?> system, ActorRef<Topic.Command<TickerView>> updates) {
+  public static void init(ActorSystem<?> system, ActorRef<Topic.Command<TickerView>> updates, Settings settings) {
     ClusterSharding.get(system)
         .init(
-            Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), updates, Clock.systemUTC())));
+            Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), updates, Clock.systemUTC(), settings))
+                .withStopMessage(new Passivate()));
   }
 
   public static Behavior<Command> create(
-      String ticker, ActorRef<Topic.Command<TickerView>> updates, Clock clock) {
-    return Behaviors.setup(ctx -> new TickerEntity(ticker, updates, clock));
+      String ticker, ActorRef<Topic.Command<TickerView>> updates, Clock clock, Settings settings) {
+    return Behaviors.setup(ctx -> new TickerEntity(ticker, updates, clock, settings));
   }
 
   public static PersistenceId persistenceId(String ticker) {
@@ -132,12 +217,21 @@ public final class TickerEntity
   private final String ticker;
   private final ActorRef<Topic.Command<TickerView>> updates;
   private final Clock clock;
+  private final Settings settings;
 
-  private TickerEntity(String ticker, ActorRef<Topic.Command<TickerView>> updates, Clock clock) {
+  // Live trade-side state: ahead of the durable state by the trades since the last event.
+  private final Map<Integer, Long> liveOffsets = new HashMap<>();
+  private BarAggregator bars;
+  private TradeGuard guard;
+  private long openFrom = -1;
+
+  private TickerEntity(
+      String ticker, ActorRef<Topic.Command<TickerView>> updates, Clock clock, Settings settings) {
     super(persistenceId(ticker));
     this.ticker = ticker;
     this.updates = updates;
     this.clock = clock;
+    this.settings = settings;
   }
 
   @Override
@@ -162,7 +256,8 @@ public final class TickerEntity
         public Object toJournal(State state) {
           if (state instanceof Active a) {
             return new TickerSnapshot(
-                a.lastBar(), a.indicators().memento(), Map.copyOf(a.offsets()), a.barCount(), a.sequenceNr(), a.updatedAt());
+                a.lastBar(), a.indicators().memento(), Map.copyOf(a.offsets()), a.bars(), a.guard(),
+                a.barCount(), a.sequenceNr(), a.updatedAt());
           }
           throw new IllegalStateException("no snapshot is taken before the first bar");
         }
@@ -171,14 +266,28 @@ public final class TickerEntity
         public State fromJournal(Object from) {
           TickerSnapshot s = (TickerSnapshot) from;
           return new Active(
-              s.lastBar(),
-              IndicatorSet.fromMemento(s.indicators()),
-              new HashMap<>(s.offsets()),
-              s.barCount(),
-              s.sequenceNr(),
-              s.updatedAt());
+              s.lastBar(), IndicatorSet.fromMemento(s.indicators()), Map.copyOf(s.offsets()), s.bars(), s.guard(),
+              s.barCount(), s.sequenceNr(), s.updatedAt());
         }
       };
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::resumeFrom)
+        .build();
+  }
+
+  /** After recovery the live state is the durable one: trades after it come again from Kafka. */
+  private void resumeFrom(State state) {
+    liveOffsets.clear();
+    openFrom = -1;
+    if (state instanceof Active a) {
+      liveOffsets.putAll(a.offsets());
+      bars = a.bars() == null ? null : BarAggregator.fromMemento(a.bars());
+      guard = a.guard() == null ? null : TradeGuard.fromMemento(a.guard());
+    }
+  }
 
   // ---- commands ---------------------------------------------------------------------------
 
@@ -192,27 +301,115 @@ public final class TickerEntity
     builder
         .forStateType(Active.class)
         .onCommand(ApplyBar.class, this::applyBar)
-        .onCommand(GetView.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new ViewReply(ticker, view(state))));
+        .onCommand(
+            GetView.class,
+            (state, cmd) -> Effect().reply(cmd.replyTo(), new ViewReply(ticker, state.lastBar() == null ? null : view(state))));
+    builder
+        .forAnyState()
+        .onCommand(ApplyTrade.class, this::applyTrade)
+        .onCommand(AdvanceWatermark.class, this::advanceWatermark)
+        .onCommand(Passivate.class, this::passivate);
     return builder.build();
   }
 
   private ReplyEffect<Event, State> applyBar(Active state, ApplyBar cmd) {
     Bar bar = cmd.bar();
     if (!ticker.equals(bar.ticker())) {
-      return Effect().reply(cmd.replyTo(), new Rejected("bar of " + bar.ticker() + " sent to " + ticker));
+      return Effect().reply(cmd.replyTo(), new Rejected("ticker-mismatch", "bar of " + bar.ticker() + " sent to " + ticker, openFrom));
     }
-    if (state != null && state.covers(cmd.position())) {
+    if (covers(cmd.position())) {
+      return Effect().reply(cmd.replyTo(), new Duplicate("offset " + cmd.position().offset() + " already applied", openFrom));
+    }
+    if (state != null && state.lastBar() != null && !bar.start().isAfter(state.lastBar().start())) {
       return Effect()
-          .reply(cmd.replyTo(), new Duplicate("offset " + cmd.position().offset() + " already applied"));
+          .reply(cmd.replyTo(), new Duplicate("bar at " + bar.start() + " is not after " + state.lastBar().start(), openFrom));
     }
-    if (state != null && !bar.start().isAfter(state.lastBar().start())) {
-      return Effect()
-          .reply(cmd.replyTo(), new Duplicate("bar at " + bar.start() + " is not after " + state.lastBar().start()));
+    advanceOffset(cmd.position());
+    return persistBar(bar, Double.NaN, 0, cmd.replyTo());
+  }
+
+  private ReplyEffect<Event, State> applyTrade(State state, ApplyTrade cmd) {
+    Trade trade = cmd.trade();
+    if (!ticker.equals(trade.ticker())) {
+      return Effect().reply(cmd.replyTo(), new Rejected("ticker-mismatch", "trade of " + trade.ticker() + " sent to " + ticker, openFrom));
     }
+    if (covers(cmd.position())) {
+      return Effect().reply(cmd.replyTo(), new Duplicate("offset " + cmd.position().offset() + " already applied", openFrom));
+    }
+    if (bars == null) {
+      bars = new BarAggregator(ticker, settings.barInterval(), settings.session(), settings.allowedLateness(), settings.conditions());
+      guard = new TradeGuard(settings.guard());
+    }
+    Optional<Violation> refused = guard.check(trade, cmd.feedClock());
+    if (refused.isEmpty()) {
+      BarAggregator.Outcome outcome = bars.onTrade(trade);
+      refused = outcome.violation();
+      if (refused.isEmpty()) {
+        guard.accept(trade);
+        advanceOffset(cmd.position());
+        if (openFrom < 0) {
+          openFrom = cmd.position().offset();
+        }
+        if (outcome.closedBar().isPresent()) {
+          ClosedBar closed = outcome.closedBar().get();
+          return persistBar(closed.bar(), closed.vwap(), closed.tradeCount(), cmd.replyTo());
+        }
+        return Effect().reply(cmd.replyTo(), new Applied(sequenceNr(state), openFrom));
+      }
+    }
+    return Effect().reply(cmd.replyTo(), new Rejected(refused.get().rule(), refused.get().detail(), openFrom));
+  }
+
+  private ReplyEffect<Event, State> advanceWatermark(State state, AdvanceWatermark cmd) {
+    Optional<ClosedBar> closed = bars == null ? Optional.empty() : bars.advanceWatermark(cmd.watermark());
+    if (closed.isPresent()) {
+      return persistBar(closed.get().bar(), closed.get().vwap(), closed.get().tradeCount(), cmd.replyTo());
+    }
+    return Effect().reply(cmd.replyTo(), new Applied(sequenceNr(state), openFrom));
+  }
+
+  private ReplyEffect<Event, State> passivate(State state, Passivate cmd) {
+    if (openFrom < 0) {
+      return Effect().stop().thenNoReply();
+    }
+    openFrom = -1;
     return Effect()
-        .persist(new BarClosed(bar, cmd.position(), clock.instant()))
+        .persist(new TradesCheckpointed(Map.copyOf(liveOffsets), bars.memento(), guard.memento(), clock.instant()))
+        .thenStop()
+        .thenNoReply();
+  }
+
+  /** Persists a closed bar with the live state it leaves behind, then publishes and replies. */
+  private ReplyEffect<Event, State> persistBar(Bar bar, double vwap, int tradeCount, ActorRef<ApplyResult> replyTo) {
+    openFrom = -1; // the event covers every trade applied so far
+    BarClosed event =
+        new BarClosed(
+            bar,
+            vwap,
+            tradeCount,
+            Map.copyOf(liveOffsets),
+            bars == null ? null : bars.memento(),
+            guard == null ? null : guard.memento(),
+            clock.instant());
+    return Effect()
+        .persist(event)
         .thenRun(newState -> updates.tell(Topic.publish(view((Active) newState))))
-        .thenReply(cmd.replyTo(), newState -> new Applied(((Active) newState).sequenceNr()));
+        .thenReply(replyTo, newState -> new Applied(((Active) newState).sequenceNr(), openFrom));
+  }
+
+  private boolean covers(SourcePosition position) {
+    Long seen = liveOffsets.get(position.partition());
+    return position.offset() >= 0 && seen != null && position.offset() <= seen;
+  }
+
+  private void advanceOffset(SourcePosition position) {
+    if (position.offset() >= 0) {
+      liveOffsets.merge(position.partition(), position.offset(), Math::max);
+    }
+  }
+
+  private static long sequenceNr(State state) {
+    return state instanceof Active a ? a.sequenceNr() : 0;
   }
 
   private TickerView view(Active state) {
@@ -227,25 +424,33 @@ public final class TickerEntity
     return newEventHandlerBuilder()
         .forAnyState()
         .onEvent(BarClosed.class, this::onBarClosed)
+        .onEvent(TradesCheckpointed.class, this::onTradesCheckpointed)
         .build();
   }
 
   private State onBarClosed(State state, BarClosed event) {
-    Active active =
-        state instanceof Active a
-            ? a
-            : new Active(event.bar(), IndicatorSet.standard(), new HashMap<>(), 0, 0, event.recordedAt());
-    active.indicators().update(event.bar());
-    if (event.position().offset() >= 0) {
-      active.offsets().merge(event.position().partition(), event.position().offset(), Math::max);
-    }
+    IndicatorSet indicators = state instanceof Active a ? a.indicators() : IndicatorSet.standard();
+    indicators.update(event.bar());
+    long barCount = state instanceof Active a ? a.barCount() : 0;
     // Every event type advances sequenceNr by one, so it equals the journal's sequence number.
     return new Active(
         event.bar(),
-        active.indicators(),
-        active.offsets(),
-        active.barCount() + 1,
-        active.sequenceNr() + 1,
+        indicators,
+        event.offsets(),
+        event.bars(),
+        event.guard(),
+        barCount + 1,
+        sequenceNr(state) + 1,
         event.recordedAt());
+  }
+
+  private State onTradesCheckpointed(State state, TradesCheckpointed event) {
+    if (!(state instanceof Active a)) {
+      // Trades checkpointed before the first bar closed: nothing to show yet, and nothing lost —
+      // recovery starts the trade side from this event's state.
+      return new Active(null, IndicatorSet.standard(), event.offsets(), event.bars(), event.guard(), 0, 1, event.recordedAt());
+    }
+    return new Active(
+        a.lastBar(), a.indicators(), event.offsets(), event.bars(), event.guard(), a.barCount(), a.sequenceNr() + 1, event.recordedAt());
   }
 }

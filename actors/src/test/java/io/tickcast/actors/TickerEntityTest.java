@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -76,7 +77,7 @@ class TickerEntityTest {
     entity =
         EventSourcedBehaviorTestKit.create(
             testKit.system(),
-            TickerEntity.create("AAPL", topic, Clock.fixed(NOW, ZoneOffset.UTC)),
+            TickerEntity.create("AAPL", topic, Clock.fixed(NOW, ZoneOffset.UTC), TickerEntity.Settings.defaults()),
             // State holds the mutable indicator set and is persisted in its snapshot form,
             // whose serialization round trip is checked by snapshotSurvivesSerialization.
             new EventSourcedBehaviorTestKit.SerializationSettings(true, true, true, true, false));
@@ -99,8 +100,8 @@ class TickerEntityTest {
   void appliesABarPersistsItAndPublishesTheUpdate() {
     Bar bar = aapl.get(0);
     var result = apply(bar, 41);
-    assertThat(result.reply()).isEqualTo(new Applied(1));
-    assertThat(result.event()).isEqualTo(new BarClosed(bar, new SourcePosition(0, 41), NOW));
+    assertThat(result.reply()).isEqualTo(new Applied(1, -1));
+    assertThat(result.event()).isEqualTo(new BarClosed(bar, Double.NaN, 0, Map.of(0, 41L), null, null, NOW));
 
     TickerView published = updates.receiveMessage();
     assertThat(published.bar()).isEqualTo(bar);
@@ -160,7 +161,7 @@ class TickerEntityTest {
     assertThat(view()).isEqualTo(before);
     // and it goes on from where it was: dedup state survived too
     assertThat(apply(aapl.get(n - 1), n - 1).reply()).isInstanceOf(Duplicate.class);
-    assertThat(apply(aapl.get(n), n).reply()).isEqualTo(new Applied(n + 1));
+    assertThat(apply(aapl.get(n), n).reply()).isEqualTo(new Applied(n + 1, -1));
   }
 
   @Test

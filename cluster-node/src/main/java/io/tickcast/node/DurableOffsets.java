@@ -12,9 +12,9 @@ import java.util.TreeMap;
  * <p>A ticker entity persists closed bars, not trades: the trades of its still-open bar exist
  * only in memory until the bar closes. If the node died, they must be read from Kafka again, so
  * the partition's committed offset must stay below the first offset of every open bar on it. Each
- * processed record reports its ticker's open-bar start ({@code openFrom}, or -1 when nothing is
- * held in memory); the committable position is the last processed offset below the minimum of
- * them all. Records must be reported in offset order per partition.
+ * ticker reports from which offset on it holds records in memory only ({@code openFrom}, -1 when
+ * nothing); the committable position is the last processed offset below the minimum of them all.
+ * Records must be reported in offset order per partition.
  *
  * <p>Not thread-safe: one instance per consumer stream, used from one stream stage.
  *
@@ -47,16 +47,18 @@ final class DurableOffsets<C> {
 
   private final Map<Integer, PartitionState<C>> partitions = new HashMap<>();
 
+  /** {@code ticker} now holds the records from {@code openFrom} on in memory only (-1: none). */
+  void openFrom(int partition, String ticker, long openFrom) {
+    partitions.computeIfAbsent(partition, p -> new PartitionState<>()).setOpenFrom(ticker, openFrom);
+  }
+
   /**
-   * Records that {@code offset} of {@code partition} was handled and that {@code ticker} now holds
-   * records from {@code openFrom} on in memory (-1: none). Returns the committable handle of the
-   * highest offset that is durable now, if it advanced.
+   * Records that {@code offset} of {@code partition} was handled (after reporting what it changed
+   * through {@link #openFrom}). Returns the committable handle of the highest offset that is
+   * durable now, if it advanced.
    */
-  Optional<C> processed(int partition, long offset, String ticker, long openFrom, C committable) {
+  Optional<C> processed(int partition, long offset, C committable) {
     PartitionState<C> state = partitions.computeIfAbsent(partition, p -> new PartitionState<>());
-    if (ticker != null) {
-      state.setOpenFrom(ticker, openFrom);
-    }
     state.pending.addLast(new Processed<>(offset, committable));
     long lowestOpen = state.lowestOpen();
     Processed<C> durable = null;

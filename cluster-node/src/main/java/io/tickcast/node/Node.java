@@ -56,7 +56,7 @@ public final class Node {
 
           ActorRef<Topic.Command<TickerView>> updates =
               ctx.spawn(Topic.create(TickerView.class, UPDATES_TOPIC), UPDATES_TOPIC);
-          TickerEntity.init(system, updates);
+          TickerEntity.init(system, updates, TickerEntity.Settings.fromConfig(tc));
 
           IngestStats stats = new IngestStats();
           ShardedTickerService service =
@@ -115,7 +115,9 @@ public final class Node {
             tc.getString("ingest.quarantine-topic"),
             tc.getString("ingest.group-id"),
             tc.getInt("ingest.parallelism"),
-            tc.getDuration("ingest.ask-timeout"));
+            tc.getDuration("ingest.ask-timeout"),
+            tc.getDuration("bars.interval"),
+            tc.getDuration("bars.allowed-lateness"));
     NodeStatus status = NodeStatus.get(system);
     status.ingestEnabled.set(true);
     TickIngestor ingestor = new TickIngestor(system, settings, stats);

@@ -9,6 +9,13 @@ import io.tickcast.protocols.Bar;
 import io.tickcast.protocols.MalformedRecordException;
 import io.tickcast.protocols.MarketEvent;
 import io.tickcast.protocols.MarketEventCodec;
+import io.tickcast.node.PartitionProgress.Handled;
+import io.tickcast.protocols.Trade;
+import io.tickcast.protocols.Tickers;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -42,11 +49,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads market events from Kafka and hands each to its {@link TickerEntity}. A record's offset is
- * committed only after the entity answered, i.e. after the bar is durable in the journal (or was
- * already covered by it); records that cannot be read or fail validation are logged, counted and
- * sent to the quarantine topic with their reason, so one bad record never stops the stream. Per ticker, one record is in flight at a
- * time, so bars reach their entity in offset order; tickers proceed in parallel.
+ * Reads market events from Kafka and hands each to its {@link TickerEntity}, one record per ticker
+ * in flight (so each entity sees its records in offset order; tickers proceed in parallel).
+ *
+ * <p>An offset is committed only when everything up to it is durable: whole bars are durable once
+ * the entity answers; trades are durable once the bar they belong to is persisted, so the commit
+ * position stays below every ticker's in-memory trades ({@link PartitionProgress}). Records that
+ * cannot be read or are refused (validation, lateness, session) go to the quarantine topic with
+ * their reason and are counted; the stream goes on.
  */
 public final class TickIngestor {
 
@@ -59,7 +69,9 @@ public final class TickIngestor {
       String quarantineTopic,
       String groupId,
       int parallelism,
-      Duration askTimeout) {}
+      Duration askTimeout,
+      Duration barInterval,
+      Duration allowedLateness) {}
 
   /** Headers of a quarantined record. */
   public static final String RULE_HEADER = "tickcast-rule";
@@ -99,63 +111,85 @@ public final class TickIngestor {
 
     return RestartSource.onFailuresWithBackoff(
             restart,
-            () ->
-                Consumer.committableSource(consumerSettings, Subscriptions.topics(settings.topic()))
-                    .mapAsyncPartitioned(
-                        settings.parallelism(),
-                        msg -> msg.record().key() == null ? "" : msg.record().key(),
-                        (msg, key) -> handle(msg))
-                    .via(Committer.flow(committerSettings)))
+            () -> {
+              // Fresh per (re)start: after a restart Kafka delivers again from the committed offsets.
+              PartitionProgress<CommittableOffset> progress =
+                  new PartitionProgress<>(settings.barInterval(), settings.allowedLateness(), this::advanceWatermark);
+              return Consumer.committableSource(consumerSettings, Subscriptions.topics(settings.topic()))
+                  .mapAsyncPartitioned(
+                      settings.parallelism(),
+                      msg -> msg.record().key() == null ? "" : msg.record().key(),
+                      (msg, key) -> handle(msg, progress))
+                  .mapAsync(1, progress::after)
+                  .mapConcat(committable -> committable.map(List::of).orElse(List.of()))
+                  .via(Committer.flow(committerSettings));
+            })
         .viaMat(KillSwitches.single(), Keep.right())
         .toMat(Sink.ignore(), Keep.left())
         .run(system);
   }
 
-  private CompletionStage<CommittableOffset> handle(CommittableMessage<String, byte[]> msg) {
+  private CompletionStage<Handled<CommittableOffset>> handle(
+      CommittableMessage<String, byte[]> msg, PartitionProgress<CommittableOffset> progress) {
     ConsumerRecord<String, byte[]> record = msg.record();
-    CommittableOffset offset = msg.committableOffset();
-    Bar bar;
+    MarketEvent event;
     try {
-      MarketEvent event = MarketEventCodec.decode(record.value());
-      if (!(event instanceof Bar b)) {
-        return skip(offset, record, "unsupported-type", "type " + event.getClass().getSimpleName());
-      }
-      bar = b;
+      event = MarketEventCodec.decode(record.value());
     } catch (MalformedRecordException e) {
-      return skip(offset, record, "malformed", e.getMessage());
+      return quarantine(msg, null, -1, null, "malformed", e.getMessage());
     }
-    Optional<Violation> violation = BarValidator.validate(bar);
-    if (violation.isPresent()) {
-      return skip(offset, record, violation.get().rule(), violation.get().detail());
-    }
-    if (record.key() != null && !record.key().equals(bar.ticker())) {
-      return skip(offset, record, "key-mismatch", "key " + record.key() + " but ticker " + bar.ticker());
+    if (record.key() != null && !record.key().equals(event.ticker())) {
+      return quarantine(msg, null, -1, null, "key-mismatch", "key " + record.key() + " but ticker " + event.ticker());
     }
     SourcePosition position = new SourcePosition(record.partition(), record.offset());
-    CompletionStage<ApplyResult> reply =
-        sharding
-            .entityRefFor(TickerEntity.ENTITY_KEY, bar.ticker())
-            .ask(replyTo -> new TickerEntity.ApplyBar(bar, position, replyTo), settings.askTimeout());
-    return reply.thenApply(
+    EntityRef<TickerEntity.Command> entity;
+    Instant eventTime;
+    CompletionStage<ApplyResult> reply;
+    if (event instanceof Bar bar) {
+      Optional<Violation> violation = BarValidator.validate(bar);
+      if (violation.isPresent()) {
+        return quarantine(msg, null, -1, null, violation.get().rule(), violation.get().detail());
+      }
+      entity = sharding.entityRefFor(TickerEntity.ENTITY_KEY, bar.ticker());
+      eventTime = null;
+      reply = entity.ask(replyTo -> new TickerEntity.ApplyBar(bar, position, replyTo), settings.askTimeout());
+    } else if (event instanceof Trade trade) {
+      if (!Tickers.isValid(trade.ticker()) || trade.time() == null) {
+        // Not a ticker (or no time): no entity to ask; TradeGuard has the rest of the rules.
+        return quarantine(msg, null, -1, null, trade.time() == null ? "schema" : "ticker-format", "unusable trade " + trade);
+      }
+      entity = sharding.entityRefFor(TickerEntity.ENTITY_KEY, trade.ticker());
+      eventTime = trade.time();
+      Instant clock = progress.clock(record.partition(), trade.time());
+      reply = entity.ask(replyTo -> new TickerEntity.ApplyTrade(trade, position, clock, replyTo), settings.askTimeout());
+    } else {
+      return quarantine(msg, null, -1, null, "unsupported-type", event.getClass().getSimpleName());
+    }
+    return reply.thenCompose(
         result -> {
+          if (result instanceof TickerEntity.Rejected r) {
+            return quarantine(msg, event.ticker(), r.openFrom(), eventTime, r.rule(), r.reason());
+          }
           if (result instanceof TickerEntity.Applied) {
             stats.applied();
-          } else if (result instanceof TickerEntity.Duplicate) {
+          } else {
             stats.duplicate();
-          } else if (result instanceof TickerEntity.Rejected r) {
-            stats.rejected("entity-rejected");
-            log.warn("Record {}-{}@{} rejected by entity: {}", record.topic(), record.partition(), record.offset(), r.reason());
           }
-          return offset;
+          return CompletableFuture.completedFuture(
+              new Handled<>(record.partition(), record.offset(), event.ticker(), result.openFrom(), eventTime, msg.committableOffset()));
         });
   }
 
-  /**
-   * Sends a refused record to the quarantine topic with its reason; the offset is committable only
-   * once the quarantine write is acknowledged, so a refused record is never lost either.
-   */
-  private CompletionStage<CommittableOffset> skip(
-      CommittableOffset offset, ConsumerRecord<String, byte[]> record, String rule, String detail) {
+  private CompletionStage<ApplyResult> advanceWatermark(String ticker, Instant watermark) {
+    return sharding
+        .entityRefFor(TickerEntity.ENTITY_KEY, ticker)
+        .ask(replyTo -> new TickerEntity.AdvanceWatermark(watermark, replyTo), settings.askTimeout());
+  }
+
+  /** Sends a refused record to the quarantine topic, bytes unchanged, with its reason. */
+  private CompletionStage<Handled<CommittableOffset>> quarantine(
+      CommittableMessage<String, byte[]> msg, String ticker, long openFrom, Instant eventTime, String rule, String detail) {
+    ConsumerRecord<String, byte[]> record = msg.record();
     stats.rejected(rule);
     String source = record.topic() + "-" + record.partition() + "@" + record.offset();
     log.warn("Quarantining record {} (key {}): {}: {}", source, record.key(), rule, detail);
@@ -164,7 +198,11 @@ public final class TickIngestor {
     quarantined.headers().add(RULE_HEADER, rule.getBytes(StandardCharsets.UTF_8));
     quarantined.headers().add(DETAIL_HEADER, detail.getBytes(StandardCharsets.UTF_8));
     quarantined.headers().add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
-    return quarantine.send(quarantined).thenApply(metadata -> offset);
+    // Committable only once the quarantine write is acknowledged: a refused record is never lost.
+    return quarantine
+        .send(quarantined)
+        .thenApply(
+            metadata -> new Handled<>(record.partition(), record.offset(), ticker, openFrom, eventTime, msg.committableOffset()));
   }
 
   /** Flushes and closes the quarantine producer; call after the consumer stopped. */

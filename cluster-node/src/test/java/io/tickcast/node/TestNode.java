@@ -62,6 +62,43 @@ final class TestNode implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** The view of a ticker from a node's HTTP API, or null while the ticker is unknown (404). */
+  static io.tickcast.protocols.TickerView readView(String baseUrl, String ticker) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/tickers/" + ticker)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() == 404) {
+      return null;
+    }
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return io.tickcast.protocols.Json.MAPPER.readValue(response.body(), io.tickcast.protocols.TickerView.class);
+  }
+
+  interface Check {
+    boolean holds() throws Exception;
+  }
+
+  /**
+   * Polls {@code check} until it holds, for conditions on things outside any actor system (a
+   * node in another JVM); within a node's system prefer {@code TestProbe.awaitAssert}.
+   */
+  static void awaitCondition(Duration max, Check check) throws Exception {
+    long deadline = System.nanoTime() + max.toNanos();
+    Exception last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        if (check.holds()) {
+          return;
+        }
+      } catch (IOException e) {
+        last = e; // not listening yet
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
+    }
+    throw new AssertionError("condition did not hold within " + max, last);
+  }
+
   @Override
   public void close() throws Exception {
     system.terminate();

@@ -1,0 +1,187 @@
+package io.tickcast.actors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import io.tickcast.actors.TickerEntity.AdvanceWatermark;
+import io.tickcast.actors.TickerEntity.Applied;
+import io.tickcast.actors.TickerEntity.ApplyResult;
+import io.tickcast.actors.TickerEntity.ApplyTrade;
+import io.tickcast.actors.TickerEntity.BarClosed;
+import io.tickcast.actors.TickerEntity.Command;
+import io.tickcast.actors.TickerEntity.Duplicate;
+import io.tickcast.actors.TickerEntity.Event;
+import io.tickcast.actors.TickerEntity.GetView;
+import io.tickcast.actors.TickerEntity.Passivate;
+import io.tickcast.actors.TickerEntity.Rejected;
+import io.tickcast.actors.TickerEntity.SourcePosition;
+import io.tickcast.actors.TickerEntity.State;
+import io.tickcast.actors.TickerEntity.ViewReply;
+import io.tickcast.features.bars.SaleConditionFilter;
+import io.tickcast.features.bars.Session;
+import io.tickcast.features.validation.TradeGuard;
+import io.tickcast.protocols.Bar;
+import io.tickcast.protocols.TickerView;
+import io.tickcast.protocols.Trade;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The trade side of the entity: bars from trades, what is durable when, and recovery. */
+class TickerEntityTradesTest {
+
+  /** 2013-10-07 09:30:00 New York. */
+  private static final Instant OPEN = Instant.parse("2013-10-07T13:30:00Z");
+  private static final TickerEntity.Settings SETTINGS =
+      new TickerEntity.Settings(
+          Duration.ofMinutes(1),
+          Session.REGULAR,
+          Duration.ofSeconds(5),
+          SaleConditionFilter.ALL,
+          new TradeGuard.Config(Duration.ofSeconds(5), Duration.ofMinutes(5), 5, 10.0, 0.0005));
+
+  private static ActorTestKit testKit;
+  private static ActorRef<Topic.Command<TickerView>> topic;
+
+  @BeforeAll
+  static void startKit() {
+    testKit =
+        ActorTestKit.create(
+            EventSourcedBehaviorTestKit.config()
+                .withFallback(PersistenceTestKitSnapshotPlugin.config())
+                .withFallback(ConfigFactory.parseResources("serialization.conf"))
+                .withFallback(ConfigFactory.load()));
+    topic = testKit.spawn(Topic.create(TickerView.class, "trade-updates"));
+  }
+
+  @AfterAll
+  static void stopKit() {
+    testKit.shutdownTestKit();
+  }
+
+  private static EventSourcedBehaviorTestKit<Command, Event, State> entity(String ticker) {
+    return EventSourcedBehaviorTestKit.create(
+        testKit.system(),
+        TickerEntity.create(ticker, topic, Clock.fixed(OPEN, ZoneOffset.UTC), SETTINGS),
+        new EventSourcedBehaviorTestKit.SerializationSettings(true, true, true, true, false));
+  }
+
+  private static Trade trade(String ticker, int secondsAfterOpen, double price, long size, long seq) {
+    return new Trade(ticker, OPEN.plusSeconds(secondsAfterOpen), price, size, seq, "P", "");
+  }
+
+  private static ApplyResult send(EventSourcedBehaviorTestKit<Command, Event, State> e, Trade t, long offset) {
+    return e.<ApplyResult>runCommand(r -> new ApplyTrade(t, new SourcePosition(0, offset), t.time(), r)).reply();
+  }
+
+  private static TickerView view(EventSourcedBehaviorTestKit<Command, Event, State> e) {
+    return e.<ViewReply>runCommand(GetView::new).reply().view();
+  }
+
+  @Test
+  void tradesBuildBarsThatCloseOnALaterTradeOrTheWatermark() {
+    var e = entity("IBM");
+    assertThat(send(e, trade("IBM", 5, 100.0, 10, 1), 0)).isEqualTo(new Applied(0, 0));
+    assertThat(send(e, trade("IBM", 30, 101.0, 10, 2), 1)).isEqualTo(new Applied(0, 0));
+    assertThat(view(e)).isNull();
+
+    // The first trade of 09:31 closes the 09:30 bar; the event covers it too, so nothing is open.
+    var closing = e.<ApplyResult>runCommand(r -> new ApplyTrade(trade("IBM", 70, 100.5, 20, 3), new SourcePosition(0, 2), OPEN.plusSeconds(70), r));
+    assertThat(closing.reply()).isEqualTo(new Applied(1, -1));
+    BarClosed event = (BarClosed) closing.event();
+    assertThat(event.bar()).isEqualTo(new Bar("IBM", OPEN, Duration.ofMinutes(1), 100.0, 101.0, 100.0, 101.0, 101.0, 20));
+    assertThat(event.tradeCount()).isEqualTo(2);
+    assertThat(event.vwap()).isEqualTo(100.5);
+    assertThat(event.offsets()).containsEntry(0, 2L);
+
+    assertThat(send(e, trade("IBM", 80, 100.7, 5, 4), 3)).isEqualTo(new Applied(1, 3));
+    // The feed clock passes 09:32: the quiet ticker's bar closes without another trade.
+    ApplyResult watermark =
+        e.<ApplyResult>runCommand(r -> new AdvanceWatermark(OPEN.plusSeconds(121), r)).reply();
+    assertThat(watermark).isEqualTo(new Applied(2, -1));
+    TickerView view = view(e);
+    assertThat(view.bar().start()).isEqualTo(OPEN.plusSeconds(60));
+    assertThat(view.bar().volume()).isEqualTo(25);
+    assertThat(view.barCount()).isEqualTo(2);
+  }
+
+  @Test
+  void refusesRedeliveriesDuplicatesAndSpikesWithoutChangingState() {
+    var e = entity("AIG");
+    send(e, trade("AIG", 1, 50.0, 100, 1), 10);
+    assertThat(send(e, trade("AIG", 1, 50.0, 100, 1), 10)).isInstanceOf(Duplicate.class);
+    // same print at a new offset (a re-publish): the source sequence gives it away
+    ApplyResult republished = send(e, trade("AIG", 1, 50.0, 100, 1), 11);
+    assertThat(republished).isInstanceOf(Rejected.class).extracting(r -> ((Rejected) r).rule()).isEqualTo("duplicate-sequence");
+    for (int i = 2; i <= 7; i++) {
+      send(e, trade("AIG", i, 50.0 + i * 0.01, 100, i), 10 + i);
+    }
+    ApplyResult spike = send(e, trade("AIG", 9, 75.0, 100, 8), 18);
+    assertThat(spike).isInstanceOf(Rejected.class);
+    assertThat(((Rejected) spike).rule()).isEqualTo("price-spike");
+    // the print after the bad one is judged against the last good price and applied
+    assertThat(send(e, trade("AIG", 10, 50.08, 100, 9), 19)).isEqualTo(new Applied(0, 10));
+  }
+
+  @Test
+  void aCrashLosesOnlyWhatKafkaDeliversAgainAndTheResultIsTheSame() {
+    var uninterrupted = entity("BAC");
+    for (int i = 0; i < 40; i++) {
+      send(uninterrupted, bacLike("BAC", i), i);
+    }
+
+    var crashed = entity("BAC1"); // same prints under another name: its own journal
+    long openFrom = -1;
+    for (int i = 0; i < 25; i++) {
+      openFrom = send(crashed, bacLike("BAC1", i), i).openFrom();
+    }
+    assertThat(openFrom).isPositive(); // some trades live in memory only
+    crashed.restart(); // the in-memory trades are gone...
+    // ...and the consumer, having committed below openFrom, delivers from there again
+    for (int i = (int) openFrom; i < 40; i++) {
+      send(crashed, bacLike("BAC1", i), i);
+    }
+    TickerView expected = view(uninterrupted);
+    TickerView actual = view(crashed);
+    assertThat(actual.bar()).isEqualTo(new Bar("BAC1", expected.bar().start(), expected.bar().interval(),
+        expected.bar().open(), expected.bar().high(), expected.bar().low(), expected.bar().close(),
+        expected.bar().adjustedClose(), expected.bar().volume()));
+    assertThat(actual.indicators()).isEqualTo(expected.indicators());
+    assertThat(actual.barCount()).isEqualTo(expected.barCount()).isEqualTo(4);
+  }
+
+  private static Trade bacLike(String ticker, int i) {
+    return trade(ticker, 5 + i * 7, 14.0 + (i % 5) * 0.01, 100 + i, i + 1);
+  }
+
+  @Test
+  void passivationMakesInMemoryTradesDurable() {
+    TestProbe<ApplyResult> replies = testKit.createTestProbe();
+    ActorRef<Command> first = testKit.spawn(TickerEntity.create("SPY", topic, Clock.fixed(OPEN, ZoneOffset.UTC), SETTINGS));
+    first.tell(new ApplyTrade(trade("SPY", 5, 168.0, 100, 1), new SourcePosition(0, 100), OPEN, replies.ref()));
+    first.tell(new ApplyTrade(trade("SPY", 6, 168.1, 100, 2), new SourcePosition(0, 101), OPEN, replies.ref()));
+    assertThat(replies.receiveSeveralMessages(2)).extracting(ApplyResult::openFrom).containsExactly(100L, 100L);
+
+    first.tell(new Passivate());
+    replies.expectTerminated(first);
+
+    ActorRef<Command> second = testKit.spawn(TickerEntity.create("SPY", topic, Clock.fixed(OPEN, ZoneOffset.UTC), SETTINGS));
+    second.tell(new ApplyTrade(trade("SPY", 6, 168.1, 100, 2), new SourcePosition(0, 101), OPEN, replies.ref()));
+    assertThat(replies.receiveMessage()).isInstanceOf(Duplicate.class);
+    second.tell(new ApplyTrade(trade("SPY", 65, 168.2, 100, 3), new SourcePosition(0, 102), OPEN, replies.ref()));
+    assertThat(replies.receiveMessage()).isEqualTo(new Applied(2, -1)); // checkpoint + the closed bar
+    TestProbe<ViewReply> views = testKit.createTestProbe();
+    second.tell(new GetView(views.ref()));
+    assertThat(views.receiveMessage().view().bar().volume()).isEqualTo(200);
+  }
+}

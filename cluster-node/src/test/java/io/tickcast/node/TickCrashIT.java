@@ -1,0 +1,187 @@
+package io.tickcast.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tickcast.ingest.KafkaReplay;
+import io.tickcast.ingest.Pacing;
+import io.tickcast.ingest.ReplayResult;
+import io.tickcast.ingest.TickFile;
+import io.tickcast.ingest.TickReplay;
+import io.tickcast.ingest.TradingSession;
+import io.tickcast.protocols.IngestCounts;
+import io.tickcast.protocols.Json;
+import io.tickcast.protocols.TickerView;
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Exactly-once effect under a crash: real trade prints of IBM and AIG (2013-10-07) go through a
+ * node whose JVM is killed with SIGKILL half-way; a new node takes over. Every bar and indicator
+ * must equal those of an uninterrupted run: no trade lost (they would be if an offset were
+ * committed before its trades were durable) and none applied twice. The crashed run's topic holds
+ * the whole day twice (a replayed feed), which must not change the result either.
+ */
+@ExtendWith(RealInfra.class)
+class TickCrashIT {
+
+  private static final List<String> TICKERS = List.of("AIG", "IBM");
+  private static final Duration PATIENCE = Duration.ofMinutes(4);
+
+  @Test
+  void aNodeKilledMidReplayLeavesNoTraceInTheResult() throws Exception {
+    String bootstrap = RealInfra.infra().kafkaBootstrapServers();
+    RealInfra.createKeyspace("it_ticks_ref");
+    RealInfra.createKeyspace("it_ticks_crash");
+    KafkaTopics.ensure(bootstrap, 2, "ticks-ref", "ticks-ref.quarantine", "ticks-crash", "ticks-crash.quarantine");
+
+    long trades = replay("ticks-ref").produced();
+    Map<String, TickerView> expected = new LinkedHashMap<>();
+    try (TestNode reference = TestNode.start("it_ticks_ref", "ticks-ref", true, Map.of())) {
+      TestProbe.create(reference.system)
+          .awaitAssert(
+              PATIENCE,
+              Duration.ofMillis(500),
+              () -> {
+                IngestCounts counts = ingest(reference);
+                long refused = counts.rejected().values().stream().mapToLong(Long::longValue).sum();
+                assertThat(counts.applied() + counts.duplicates() + refused).isEqualTo(trades);
+                return counts;
+              });
+      for (String ticker : TICKERS) {
+        // The day's last bar stays open (no later trade, no later feed clock): closed bars count.
+        TickerView view = TestNode.readView(reference.baseUrl, ticker);
+        assertThat(view.barCount()).isGreaterThan(300);
+        expected.put(ticker, view);
+      }
+      assertThat(ingest(reference).rejected()).doesNotContainKey("duplicate-sequence");
+    }
+
+    // The feed delivered twice over, then a node that dies half-way through it.
+    replay("ticks-crash");
+    replay("ticks-crash");
+    NodeProcess first = NodeProcess.start("it_ticks_crash", "ticks-crash");
+    TestNode.awaitCondition(PATIENCE, () -> first.ingest().applied() > trades / 2);
+    first.kill();
+
+    NodeProcess second = NodeProcess.start("it_ticks_crash", "ticks-crash");
+    try {
+      for (String ticker : TICKERS) {
+        TickerView reference = expected.get(ticker);
+        TestNode.awaitCondition(
+            PATIENCE,
+            () -> {
+              TickerView view = TestNode.readView(second.baseUrl, ticker);
+              return view != null && view.barCount() >= reference.barCount();
+            });
+        TickerView view = TestNode.readView(second.baseUrl, ticker);
+        assertThat(view.barCount()).isEqualTo(reference.barCount());
+        assertThat(view.bar()).isEqualTo(reference.bar());
+        assertThat(view.indicators()).isEqualTo(reference.indicators());
+      }
+      IngestCounts afterCrash = second.ingest();
+      // The killed node's uncommitted records came again and were recognised.
+      assertThat(afterCrash.duplicates() + afterCrash.applied()).isPositive();
+      assertThat(afterCrash.rejected()).containsKey("duplicate-sequence");
+    } finally {
+      second.kill();
+    }
+  }
+
+  private static ReplayResult replay(String topic) throws Exception {
+    Path ticks = Path.of(System.getProperty("tickcast.home", "..")).resolve("../shared/data/intraday/tick");
+    List<TickFile> files = TickFile.find(List.of(ticks), Set.copyOf(TICKERS), LocalDate.of(2013, 10, 7), LocalDate.of(2013, 10, 7));
+    assertThat(files).hasSize(2);
+    try (ProducerSystem producer = ProducerSystem.start(NodeConfig.load(Map.of()))) {
+      return KafkaReplay.run(
+              producer.system(), new TickReplay(files, TradingSession.REGULAR, Pacing.UNPACED), RealInfra.infra().kafkaBootstrapServers(), topic)
+          .toCompletableFuture()
+          .get(5, TimeUnit.MINUTES);
+    }
+  }
+
+  private static IngestCounts ingest(TestNode node) throws Exception {
+    return Json.MAPPER.readValue(node.get("/api/v1/ingest/stats").body(), IngestCounts.class);
+  }
+
+  /** A node in a JVM of its own, so that it can be killed for real. */
+  private static final class NodeProcess {
+    final Process process;
+    final String baseUrl;
+
+    private NodeProcess(Process process, int httpPort) {
+      this.process = process;
+      this.baseUrl = "http://127.0.0.1:" + httpPort;
+    }
+
+    static NodeProcess start(String keyspace, String topic) throws Exception {
+      int httpPort = freePort();
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.add("-Xmx512m");
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add("-Dtickcast.cassandra.contact-point=" + RealInfra.infra().cassandraContactPoint());
+      command.add("-Dtickcast.cassandra.keyspace=" + keyspace);
+      command.add("-Dtickcast.kafka.bootstrap-servers=" + RealInfra.infra().kafkaBootstrapServers());
+      command.add("-Dtickcast.ingest.topic=" + topic);
+      command.add("-Dtickcast.ingest.group-id=it-" + topic);
+      command.add("-Dtickcast.metrics.enabled=off");
+      command.add("-Dtickcast.http.port=" + httpPort);
+      command.add("-Dpekko.management.http.port=" + freePort());
+      command.add("-Dpekko.remote.artery.canonical.port=0");
+      command.add("io.tickcast.node.Main");
+      command.add("node");
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(new File("target/node-" + topic + "-" + System.nanoTime() + ".log"))
+              .start();
+      NodeProcess node = new NodeProcess(process, httpPort);
+      TestNode.awaitCondition(
+          Duration.ofMinutes(2),
+          () -> {
+            if (!process.isAlive()) {
+              throw new AssertionError("node process exited with " + process.exitValue());
+            }
+            return TestNode.HTTP
+                    .send(HttpRequest.newBuilder(URI.create(node.baseUrl + "/api/v1/ingest/stats")).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()
+                == 200;
+          });
+      return node;
+    }
+
+    IngestCounts ingest() throws Exception {
+      return Json.MAPPER.readValue(
+          TestNode.HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/ingest/stats")).build(), HttpResponse.BodyHandlers.ofString()).body(),
+          IngestCounts.class);
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no leaving the cluster. */
+    void kill() throws Exception {
+      process.destroyForcibly();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private static int freePort() throws Exception {
+      try (ServerSocket socket = new ServerSocket(0)) {
+        return socket.getLocalPort();
+      }
+    }
+  }
+}
