@@ -1,5 +1,7 @@
 package io.tickcast.actors;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.typesafe.config.Config;
 import io.tickcast.features.IndicatorSet;
 import io.tickcast.features.bars.BarAggregator;
@@ -10,12 +12,15 @@ import io.tickcast.features.validation.TradeGuard;
 import io.tickcast.features.validation.Violation;
 import io.tickcast.protocols.Bar;
 import io.tickcast.protocols.CborSerializable;
+import io.tickcast.protocols.MarketEvent;
 import io.tickcast.protocols.TickerView;
 import io.tickcast.protocols.Trade;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -105,15 +110,18 @@ public final class TickerEntity
     public static final SourcePosition NONE = new SourcePosition(-1, -1);
   }
 
-  /** A complete bar from a source of bars (daily data). */
-  public record ApplyBar(Bar bar, SourcePosition position, ActorRef<ApplyResult> replyTo) implements Command {}
+  /** A market event and where it came from. */
+  public record Sourced(MarketEvent event, SourcePosition position) implements CborSerializable {}
 
-  /** One trade; {@code feedClock} is the source partition's clock, for the stale-feed rule. */
-  public record ApplyTrade(Trade trade, SourcePosition position, Instant feedClock, ActorRef<ApplyResult> replyTo)
-      implements Command {}
+  /**
+   * This ticker's market events in source order (whole bars and/or trades), applied in one go:
+   * one round trip and one journal write however many records the consumer read at once.
+   * {@code feedClock} is the source partition's clock, for the stale-feed rule.
+   */
+  public record ApplyEvents(List<Sourced> events, Instant feedClock, ActorRef<Ack> replyTo) implements Command {}
 
   /** The feed's clock moved on: closes the open bar once its interval is over. */
-  public record AdvanceWatermark(Instant watermark, ActorRef<ApplyResult> replyTo) implements Command {}
+  public record AdvanceWatermark(Instant watermark, ActorRef<Ack> replyTo) implements Command {}
 
   public record GetView(ActorRef<ViewReply> replyTo) implements Command {}
 
@@ -121,21 +129,30 @@ public final class TickerEntity
   public record Passivate() implements Command {}
 
   /**
-   * The answer to every record. {@code openFrom}: the lowest offset this ticker now holds in
-   * memory only, -1 when everything it applied is durable.
+   * The answer to {@link ApplyEvents} (one outcome per event, in order) and to {@link
+   * AdvanceWatermark} (no outcomes). Sent once everything applied is as durable as it will be:
+   * {@code openFrom} is the lowest offset this ticker now holds in memory only (-1: none), and
+   * {@code sequenceNr} the entity's event sequence number.
    */
-  public sealed interface ApplyResult extends CborSerializable {
-    long openFrom();
-  }
+  public record Ack(List<Outcome> outcomes, long sequenceNr, long openFrom) implements CborSerializable {}
 
-  /** Applied; {@code sequenceNr} is the entity's event sequence number afterwards. */
-  public record Applied(long sequenceNr, long openFrom) implements ApplyResult {}
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "outcome")
+  @JsonSubTypes({
+    @JsonSubTypes.Type(value = Applied.class, name = "applied"),
+    @JsonSubTypes.Type(value = Duplicate.class, name = "duplicate"),
+    @JsonSubTypes.Type(value = Rejected.class, name = "rejected")
+  })
+  public sealed interface Outcome extends CborSerializable {}
+
+  public record Applied() implements Outcome {}
 
   /** Already covered by the state; nothing changed. */
-  public record Duplicate(String reason, long openFrom) implements ApplyResult {}
+  public record Duplicate(String reason) implements Outcome {}
 
   /** Refused by {@code rule} (validation, lateness, session); nothing changed. */
-  public record Rejected(String rule, String reason, long openFrom) implements ApplyResult {}
+  public record Rejected(String rule, String reason) implements Outcome {}
+
+  private static final Applied APPLIED = new Applied();
 
   /** {@code view} is null while the ticker has seen no bar. */
   public record ViewReply(String ticker, TickerView view) implements CborSerializable {}
@@ -296,76 +313,105 @@ public final class TickerEntity
     CommandHandlerWithReplyBuilder<Command, Event, State> builder = newCommandHandlerWithReplyBuilder();
     builder
         .forStateType(Empty.class)
-        .onCommand(ApplyBar.class, (state, cmd) -> applyBar(null, cmd))
         .onCommand(GetView.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new ViewReply(ticker, null)));
     builder
         .forStateType(Active.class)
-        .onCommand(ApplyBar.class, this::applyBar)
         .onCommand(
             GetView.class,
             (state, cmd) -> Effect().reply(cmd.replyTo(), new ViewReply(ticker, state.lastBar() == null ? null : view(state))));
     builder
         .forAnyState()
-        .onCommand(ApplyTrade.class, this::applyTrade)
+        .onCommand(ApplyEvents.class, this::applyEvents)
         .onCommand(AdvanceWatermark.class, this::advanceWatermark)
         .onCommand(Passivate.class, this::passivate);
     return builder.build();
   }
 
-  private ReplyEffect<Event, State> applyBar(Active state, ApplyBar cmd) {
-    Bar bar = cmd.bar();
-    if (!ticker.equals(bar.ticker())) {
-      return Effect().reply(cmd.replyTo(), new Rejected("ticker-mismatch", "bar of " + bar.ticker() + " sent to " + ticker, openFrom));
+  private ReplyEffect<Event, State> applyEvents(State state, ApplyEvents cmd) {
+    List<Outcome> outcomes = new ArrayList<>(cmd.events().size());
+    List<Event> closed = new ArrayList<>();
+    Instant lastBarStart = state instanceof Active a && a.lastBar() != null ? a.lastBar().start() : null;
+    for (Sourced sourced : cmd.events()) {
+      MarketEvent event = sourced.event();
+      SourcePosition position = sourced.position();
+      if (!ticker.equals(event.ticker())) {
+        outcomes.add(new Rejected("ticker-mismatch", event.ticker() + " sent to " + ticker));
+      } else if (covers(position)) {
+        outcomes.add(new Duplicate("offset " + position.offset() + " already applied"));
+      } else if (event instanceof Bar bar) {
+        if (lastBarStart != null && !bar.start().isAfter(lastBarStart)) {
+          outcomes.add(new Duplicate("bar at " + bar.start() + " is not after " + lastBarStart));
+        } else {
+          advanceOffset(position);
+          closed.add(barClosed(bar, Double.NaN, 0));
+          lastBarStart = bar.start();
+          outcomes.add(APPLIED);
+        }
+      } else if (event instanceof Trade trade) {
+        outcomes.add(applyTrade(trade, position, cmd.feedClock(), closed));
+      }
     }
-    if (covers(cmd.position())) {
-      return Effect().reply(cmd.replyTo(), new Duplicate("offset " + cmd.position().offset() + " already applied", openFrom));
-    }
-    if (state != null && state.lastBar() != null && !bar.start().isAfter(state.lastBar().start())) {
-      return Effect()
-          .reply(cmd.replyTo(), new Duplicate("bar at " + bar.start() + " is not after " + state.lastBar().start(), openFrom));
-    }
-    advanceOffset(cmd.position());
-    return persistBar(bar, Double.NaN, 0, cmd.replyTo());
+    return persistAndAck(state, closed, outcomes, cmd.replyTo());
   }
 
-  private ReplyEffect<Event, State> applyTrade(State state, ApplyTrade cmd) {
-    Trade trade = cmd.trade();
-    if (!ticker.equals(trade.ticker())) {
-      return Effect().reply(cmd.replyTo(), new Rejected("ticker-mismatch", "trade of " + trade.ticker() + " sent to " + ticker, openFrom));
-    }
-    if (covers(cmd.position())) {
-      return Effect().reply(cmd.replyTo(), new Duplicate("offset " + cmd.position().offset() + " already applied", openFrom));
-    }
+  /** Applies one trade to the live state; a bar it closes is added to {@code closed}. */
+  private Outcome applyTrade(Trade trade, SourcePosition position, Instant feedClock, List<Event> closed) {
     if (bars == null) {
       bars = new BarAggregator(ticker, settings.barInterval(), settings.session(), settings.allowedLateness(), settings.conditions());
       guard = new TradeGuard(settings.guard());
     }
-    Optional<Violation> refused = guard.check(trade, cmd.feedClock());
+    Optional<Violation> refused = guard.check(trade, feedClock);
     if (refused.isEmpty()) {
       BarAggregator.Outcome outcome = bars.onTrade(trade);
       refused = outcome.violation();
       if (refused.isEmpty()) {
         guard.accept(trade);
-        advanceOffset(cmd.position());
+        advanceOffset(position);
         if (openFrom < 0) {
-          openFrom = cmd.position().offset();
+          openFrom = position.offset();
         }
-        if (outcome.closedBar().isPresent()) {
-          ClosedBar closed = outcome.closedBar().get();
-          return persistBar(closed.bar(), closed.vwap(), closed.tradeCount(), cmd.replyTo());
-        }
-        return Effect().reply(cmd.replyTo(), new Applied(sequenceNr(state), openFrom));
+        outcome.closedBar().ifPresent(bar -> closed.add(barClosed(bar.bar(), bar.vwap(), bar.tradeCount())));
+        return APPLIED;
       }
     }
-    return Effect().reply(cmd.replyTo(), new Rejected(refused.get().rule(), refused.get().detail(), openFrom));
+    return new Rejected(refused.get().rule(), refused.get().detail());
   }
 
   private ReplyEffect<Event, State> advanceWatermark(State state, AdvanceWatermark cmd) {
-    Optional<ClosedBar> closed = bars == null ? Optional.empty() : bars.advanceWatermark(cmd.watermark());
-    if (closed.isPresent()) {
-      return persistBar(closed.get().bar(), closed.get().vwap(), closed.get().tradeCount(), cmd.replyTo());
+    List<Event> closed = new ArrayList<>(1);
+    if (bars != null) {
+      bars.advanceWatermark(cmd.watermark())
+          .ifPresent(bar -> closed.add(barClosed(bar.bar(), bar.vwap(), bar.tradeCount())));
     }
-    return Effect().reply(cmd.replyTo(), new Applied(sequenceNr(state), openFrom));
+    return persistAndAck(state, closed, List.of(), cmd.replyTo());
+  }
+
+  /**
+   * A bar closed now: the event carries the live state as it is at this point, so it covers every
+   * record applied so far.
+   */
+  private BarClosed barClosed(Bar bar, double vwap, int tradeCount) {
+    openFrom = -1;
+    return new BarClosed(
+        bar,
+        vwap,
+        tradeCount,
+        Map.copyOf(liveOffsets),
+        bars == null ? null : bars.memento(),
+        guard == null ? null : guard.memento(),
+        clock.instant());
+  }
+
+  /** Persists the closed bars (if any), publishes the new view, then acknowledges. */
+  private ReplyEffect<Event, State> persistAndAck(
+      State state, List<Event> closed, List<Outcome> outcomes, ActorRef<Ack> replyTo) {
+    if (closed.isEmpty()) {
+      return Effect().reply(replyTo, new Ack(outcomes, sequenceNr(state), openFrom));
+    }
+    return Effect()
+        .persist(closed)
+        .thenRun(newState -> updates.tell(Topic.publish(view((Active) newState))))
+        .thenReply(replyTo, newState -> new Ack(outcomes, ((Active) newState).sequenceNr(), openFrom));
   }
 
   private ReplyEffect<Event, State> passivate(State state, Passivate cmd) {
@@ -377,24 +423,6 @@ public final class TickerEntity
         .persist(new TradesCheckpointed(Map.copyOf(liveOffsets), bars.memento(), guard.memento(), clock.instant()))
         .thenStop()
         .thenNoReply();
-  }
-
-  /** Persists a closed bar with the live state it leaves behind, then publishes and replies. */
-  private ReplyEffect<Event, State> persistBar(Bar bar, double vwap, int tradeCount, ActorRef<ApplyResult> replyTo) {
-    openFrom = -1; // the event covers every trade applied so far
-    BarClosed event =
-        new BarClosed(
-            bar,
-            vwap,
-            tradeCount,
-            Map.copyOf(liveOffsets),
-            bars == null ? null : bars.memento(),
-            guard == null ? null : guard.memento(),
-            clock.instant());
-    return Effect()
-        .persist(event)
-        .thenRun(newState -> updates.tell(Topic.publish(view((Active) newState))))
-        .thenReply(replyTo, newState -> new Applied(((Active) newState).sequenceNr(), openFrom));
   }
 
   private boolean covers(SourcePosition position) {

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
 import io.tickcast.actors.TickerEntity.Applied;
-import io.tickcast.actors.TickerEntity.ApplyBar;
-import io.tickcast.actors.TickerEntity.ApplyResult;
+import io.tickcast.actors.TickerEntity.Ack;
+import io.tickcast.actors.TickerEntity.ApplyEvents;
+import io.tickcast.actors.TickerEntity.Outcome;
+import io.tickcast.actors.TickerEntity.Sourced;
 import io.tickcast.actors.TickerEntity.BarClosed;
 import io.tickcast.actors.TickerEntity.Command;
 import io.tickcast.actors.TickerEntity.Duplicate;
@@ -83,8 +85,14 @@ class TickerEntityTest {
             new EventSourcedBehaviorTestKit.SerializationSettings(true, true, true, true, false));
   }
 
-  private CommandResultWithReply<Command, Event, State, ApplyResult> apply(Bar bar, long offset) {
-    return entity.<ApplyResult>runCommand(replyTo -> new ApplyBar(bar, new SourcePosition(0, offset), replyTo));
+  private CommandResultWithReply<Command, Event, State, Ack> apply(Bar bar, long offset) {
+    return entity.<Ack>runCommand(
+        replyTo -> new ApplyEvents(List.of(new Sourced(bar, new SourcePosition(0, offset))), bar.start(), replyTo));
+  }
+
+  /** What became of a single bar. */
+  private Outcome outcome(Bar bar, long offset) {
+    return apply(bar, offset).reply().outcomes().get(0);
   }
 
   private TickerView view() {
@@ -100,7 +108,7 @@ class TickerEntityTest {
   void appliesABarPersistsItAndPublishesTheUpdate() {
     Bar bar = aapl.get(0);
     var result = apply(bar, 41);
-    assertThat(result.reply()).isEqualTo(new Applied(1, -1));
+    assertThat(result.reply()).isEqualTo(new Ack(List.of(new Applied()), 1, -1));
     assertThat(result.event()).isEqualTo(new BarClosed(bar, Double.NaN, 0, Map.of(0, 41L), null, null, NOW));
 
     TickerView published = updates.receiveMessage();
@@ -113,7 +121,7 @@ class TickerEntityTest {
   void indicatorsEqualTheOfflineComputationOverRealBars() {
     IndicatorSet offline = IndicatorSet.standard();
     for (int i = 0; i < 300; i++) {
-      assertThat(apply(aapl.get(i), i).reply()).isInstanceOf(Applied.class);
+      assertThat(outcome(aapl.get(i), i)).isInstanceOf(Applied.class);
       offline.update(aapl.get(i));
     }
     TickerView view = view();
@@ -129,12 +137,12 @@ class TickerEntityTest {
     apply(aapl.get(1), 11);
 
     var redelivered = apply(aapl.get(1), 11);
-    assertThat(redelivered.reply()).isInstanceOf(Duplicate.class);
+    assertThat(redelivered.reply().outcomes().get(0)).isInstanceOf(Duplicate.class);
     assertThat(redelivered.hasNoEvents()).isTrue();
 
     // The same data produced again lands at new offsets: the bar time gives it away.
     var replayed = apply(aapl.get(1), 500);
-    assertThat(replayed.reply()).isInstanceOf(Duplicate.class);
+    assertThat(replayed.reply().outcomes().get(0)).isInstanceOf(Duplicate.class);
     assertThat(replayed.hasNoEvents()).isTrue();
     assertThat(view().barCount()).isEqualTo(2);
   }
@@ -144,7 +152,7 @@ class TickerEntityTest {
     Bar msft =
         new Bar("MSFT", aapl.get(0).start(), aapl.get(0).interval(), 1, 2, 1, 2, 2, 10);
     var result = apply(msft, 1);
-    assertThat(result.reply()).isInstanceOf(Rejected.class);
+    assertThat(result.reply().outcomes().get(0)).isInstanceOf(Rejected.class);
     assertThat(result.hasNoEvents()).isTrue();
   }
 
@@ -160,8 +168,8 @@ class TickerEntityTest {
 
     assertThat(view()).isEqualTo(before);
     // and it goes on from where it was: dedup state survived too
-    assertThat(apply(aapl.get(n - 1), n - 1).reply()).isInstanceOf(Duplicate.class);
-    assertThat(apply(aapl.get(n), n).reply()).isEqualTo(new Applied(n + 1, -1));
+    assertThat(outcome(aapl.get(n - 1), n - 1)).isInstanceOf(Duplicate.class);
+    assertThat(apply(aapl.get(n), n).reply()).isEqualTo(new Ack(List.of(new Applied()), n + 1, -1));
   }
 
   @Test

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.ConfigFactory;
 import io.tickcast.actors.TickerEntity.AdvanceWatermark;
 import io.tickcast.actors.TickerEntity.Applied;
-import io.tickcast.actors.TickerEntity.ApplyResult;
-import io.tickcast.actors.TickerEntity.ApplyTrade;
+import io.tickcast.actors.TickerEntity.Ack;
+import io.tickcast.actors.TickerEntity.ApplyEvents;
+import io.tickcast.actors.TickerEntity.Outcome;
+import io.tickcast.actors.TickerEntity.Sourced;
 import io.tickcast.actors.TickerEntity.BarClosed;
 import io.tickcast.actors.TickerEntity.Command;
 import io.tickcast.actors.TickerEntity.Duplicate;
@@ -27,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -80,8 +83,17 @@ class TickerEntityTradesTest {
     return new Trade(ticker, OPEN.plusSeconds(secondsAfterOpen), price, size, seq, "P", "");
   }
 
-  private static ApplyResult send(EventSourcedBehaviorTestKit<Command, Event, State> e, Trade t, long offset) {
-    return e.<ApplyResult>runCommand(r -> new ApplyTrade(t, new SourcePosition(0, offset), t.time(), r)).reply();
+  private static EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, Ack> run(
+      EventSourcedBehaviorTestKit<Command, Event, State> e, Trade t, long offset) {
+    return e.<Ack>runCommand(r -> new ApplyEvents(List.of(new Sourced(t, new SourcePosition(0, offset))), t.time(), r));
+  }
+
+  private static Ack send(EventSourcedBehaviorTestKit<Command, Event, State> e, Trade t, long offset) {
+    return run(e, t, offset).reply();
+  }
+
+  private static Ack applied(long sequenceNr, long openFrom) {
+    return new Ack(List.of(new Applied()), sequenceNr, openFrom);
   }
 
   private static TickerView view(EventSourcedBehaviorTestKit<Command, Event, State> e) {
@@ -91,24 +103,23 @@ class TickerEntityTradesTest {
   @Test
   void tradesBuildBarsThatCloseOnALaterTradeOrTheWatermark() {
     var e = entity("IBM");
-    assertThat(send(e, trade("IBM", 5, 100.0, 10, 1), 0)).isEqualTo(new Applied(0, 0));
-    assertThat(send(e, trade("IBM", 30, 101.0, 10, 2), 1)).isEqualTo(new Applied(0, 0));
+    assertThat(send(e, trade("IBM", 5, 100.0, 10, 1), 0)).isEqualTo(applied(0, 0));
+    assertThat(send(e, trade("IBM", 30, 101.0, 10, 2), 1)).isEqualTo(applied(0, 0));
     assertThat(view(e)).isNull();
 
     // The first trade of 09:31 closes the 09:30 bar; the event covers it too, so nothing is open.
-    var closing = e.<ApplyResult>runCommand(r -> new ApplyTrade(trade("IBM", 70, 100.5, 20, 3), new SourcePosition(0, 2), OPEN.plusSeconds(70), r));
-    assertThat(closing.reply()).isEqualTo(new Applied(1, -1));
+    var closing = run(e, trade("IBM", 70, 100.5, 20, 3), 2);
+    assertThat(closing.reply()).isEqualTo(applied(1, -1));
     BarClosed event = (BarClosed) closing.event();
     assertThat(event.bar()).isEqualTo(new Bar("IBM", OPEN, Duration.ofMinutes(1), 100.0, 101.0, 100.0, 101.0, 101.0, 20));
     assertThat(event.tradeCount()).isEqualTo(2);
     assertThat(event.vwap()).isEqualTo(100.5);
     assertThat(event.offsets()).containsEntry(0, 2L);
 
-    assertThat(send(e, trade("IBM", 80, 100.7, 5, 4), 3)).isEqualTo(new Applied(1, 3));
+    assertThat(send(e, trade("IBM", 80, 100.7, 5, 4), 3)).isEqualTo(applied(1, 3));
     // The feed clock passes 09:32: the quiet ticker's bar closes without another trade.
-    ApplyResult watermark =
-        e.<ApplyResult>runCommand(r -> new AdvanceWatermark(OPEN.plusSeconds(121), r)).reply();
-    assertThat(watermark).isEqualTo(new Applied(2, -1));
+    Ack watermark = e.<Ack>runCommand(r -> new AdvanceWatermark(OPEN.plusSeconds(121), r)).reply();
+    assertThat(watermark).isEqualTo(new Ack(List.of(), 2, -1));
     TickerView view = view(e);
     assertThat(view.bar().start()).isEqualTo(OPEN.plusSeconds(60));
     assertThat(view.bar().volume()).isEqualTo(25);
@@ -119,18 +130,18 @@ class TickerEntityTradesTest {
   void refusesRedeliveriesDuplicatesAndSpikesWithoutChangingState() {
     var e = entity("AIG");
     send(e, trade("AIG", 1, 50.0, 100, 1), 10);
-    assertThat(send(e, trade("AIG", 1, 50.0, 100, 1), 10)).isInstanceOf(Duplicate.class);
+    assertThat(send(e, trade("AIG", 1, 50.0, 100, 1), 10).outcomes().get(0)).isInstanceOf(Duplicate.class);
     // same print at a new offset (a re-publish): the source sequence gives it away
-    ApplyResult republished = send(e, trade("AIG", 1, 50.0, 100, 1), 11);
+    Outcome republished = send(e, trade("AIG", 1, 50.0, 100, 1), 11).outcomes().get(0);
     assertThat(republished).isInstanceOf(Rejected.class).extracting(r -> ((Rejected) r).rule()).isEqualTo("duplicate-sequence");
     for (int i = 2; i <= 7; i++) {
       send(e, trade("AIG", i, 50.0 + i * 0.01, 100, i), 10 + i);
     }
-    ApplyResult spike = send(e, trade("AIG", 9, 75.0, 100, 8), 18);
+    Outcome spike = send(e, trade("AIG", 9, 75.0, 100, 8), 18).outcomes().get(0);
     assertThat(spike).isInstanceOf(Rejected.class);
     assertThat(((Rejected) spike).rule()).isEqualTo("price-spike");
     // the print after the bad one is judged against the last good price and applied
-    assertThat(send(e, trade("AIG", 10, 50.08, 100, 9), 19)).isEqualTo(new Applied(0, 10));
+    assertThat(send(e, trade("AIG", 10, 50.08, 100, 9), 19)).isEqualTo(applied(0, 10));
   }
 
   @Test
@@ -166,22 +177,48 @@ class TickerEntityTradesTest {
 
   @Test
   void passivationMakesInMemoryTradesDurable() {
-    TestProbe<ApplyResult> replies = testKit.createTestProbe();
+    TestProbe<Ack> replies = testKit.createTestProbe();
     ActorRef<Command> first = testKit.spawn(TickerEntity.create("SPY", topic, Clock.fixed(OPEN, ZoneOffset.UTC), SETTINGS));
-    first.tell(new ApplyTrade(trade("SPY", 5, 168.0, 100, 1), new SourcePosition(0, 100), OPEN, replies.ref()));
-    first.tell(new ApplyTrade(trade("SPY", 6, 168.1, 100, 2), new SourcePosition(0, 101), OPEN, replies.ref()));
-    assertThat(replies.receiveSeveralMessages(2)).extracting(ApplyResult::openFrom).containsExactly(100L, 100L);
+    first.tell(batch(replies, trade("SPY", 5, 168.0, 100, 1), 100, trade("SPY", 6, 168.1, 100, 2), 101));
+    assertThat(replies.receiveMessage()).isEqualTo(new Ack(List.of(new Applied(), new Applied()), 0, 100));
 
     first.tell(new Passivate());
     replies.expectTerminated(first);
 
     ActorRef<Command> second = testKit.spawn(TickerEntity.create("SPY", topic, Clock.fixed(OPEN, ZoneOffset.UTC), SETTINGS));
-    second.tell(new ApplyTrade(trade("SPY", 6, 168.1, 100, 2), new SourcePosition(0, 101), OPEN, replies.ref()));
-    assertThat(replies.receiveMessage()).isInstanceOf(Duplicate.class);
-    second.tell(new ApplyTrade(trade("SPY", 65, 168.2, 100, 3), new SourcePosition(0, 102), OPEN, replies.ref()));
-    assertThat(replies.receiveMessage()).isEqualTo(new Applied(2, -1)); // checkpoint + the closed bar
+    second.tell(batch(replies, trade("SPY", 6, 168.1, 100, 2), 101, trade("SPY", 65, 168.2, 100, 3), 102));
+    Ack ack = replies.receiveMessage();
+    assertThat(ack.outcomes().get(0)).isInstanceOf(Duplicate.class);
+    assertThat(ack.outcomes().get(1)).isEqualTo(new Applied());
+    assertThat(ack.sequenceNr()).isEqualTo(2); // the checkpoint, then the closed bar
     TestProbe<ViewReply> views = testKit.createTestProbe();
     second.tell(new GetView(views.ref()));
     assertThat(views.receiveMessage().view().bar().volume()).isEqualTo(200);
+  }
+
+  @Test
+  void aBatchThatClosesSeveralBarsPersistsThemAllAndKeepsTheRestInMemory() {
+    var e = entity("GE");
+    var result =
+        e.<Ack>runCommand(
+            r ->
+                new ApplyEvents(
+                    List.of(
+                        new Sourced(trade("GE", 1, 24.0, 100, 1), new SourcePosition(0, 0)),
+                        new Sourced(trade("GE", 61, 24.1, 100, 2), new SourcePosition(0, 1)),
+                        new Sourced(trade("GE", 121, 24.2, 100, 3), new SourcePosition(0, 2)),
+                        new Sourced(trade("GE", 122, 24.3, 100, 4), new SourcePosition(0, 3))),
+                    OPEN.plusSeconds(122),
+                    r));
+    assertThat(result.events()).hasSize(2).allMatch(ev -> ev instanceof BarClosed);
+    // offsets 0..2 are in the persisted state; 3 is the start of what lives in memory only
+    assertThat(result.reply()).isEqualTo(new Ack(List.of(new Applied(), new Applied(), new Applied(), new Applied()), 2, 3));
+  }
+
+  private static ApplyEvents batch(TestProbe<Ack> replies, Trade a, long offsetA, Trade b, long offsetB) {
+    return new ApplyEvents(
+        List.of(new Sourced(a, new SourcePosition(0, offsetA)), new Sourced(b, new SourcePosition(0, offsetB))),
+        b.time(),
+        replies.ref());
   }
 }

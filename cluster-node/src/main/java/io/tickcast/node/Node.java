@@ -114,7 +114,8 @@ public final class Node {
             tc.getString("ingest.topic"),
             tc.getString("ingest.quarantine-topic"),
             tc.getString("ingest.group-id"),
-            tc.getInt("ingest.parallelism"),
+            tc.getInt("ingest.max-batch"),
+            tc.getDuration("ingest.max-batch-delay"),
             tc.getDuration("ingest.ask-timeout"),
             tc.getDuration("bars.interval"),
             tc.getDuration("bars.allowed-lateness"));

@@ -4,11 +4,12 @@ import io.tickcast.actors.TickerEntity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 
 /**
- * Per Kafka partition, after each handled record: keeps the feed clock (the latest trade time
+ * Per Kafka partition, after each handled batch: keeps the feed clock (the latest trade time
  * seen), pushes the watermark to the partition's trading tickers whenever it enters a new bar
  * interval (so quiet tickers close their bars), and says which offset became committable
  * ({@link DurableOffsets}). Used from one stream stage with parallelism 1.
@@ -28,13 +29,17 @@ final class PartitionProgress<C> {
   /** What handling one record did; {@code ticker} null for a record refused before any entity. */
   record Handled<C>(int partition, long offset, String ticker, long openFrom, Instant eventTime, C committable) {}
 
+  /** Records in the order Kafka delivered them, per partition. */
+  static final Comparator<Handled<?>> SOURCE_ORDER =
+      Comparator.<Handled<?>>comparingInt(Handled::partition).thenComparingLong(Handled::offset);
+
   private final DurableOffsets<C> durable = new DurableOffsets<>();
   private final Map<Integer, Long> clocks = new ConcurrentHashMap<>();
   private final Map<Integer, Long> watermarkBuckets = new HashMap<>();
   private final Map<Integer, Set<String>> tradingTickers = new HashMap<>();
   private final long intervalMillis;
   private final long latenessMillis;
-  private final BiFunction<String, Instant, CompletionStage<TickerEntity.ApplyResult>> advanceWatermark;
+  private final BiFunction<String, Instant, CompletionStage<TickerEntity.Ack>> advanceWatermark;
 
   /**
    * @param advanceWatermark sends {@link TickerEntity.AdvanceWatermark} to a ticker's entity
@@ -42,40 +47,62 @@ final class PartitionProgress<C> {
   PartitionProgress(
       Duration barInterval,
       Duration allowedLateness,
-      BiFunction<String, Instant, CompletionStage<TickerEntity.ApplyResult>> advanceWatermark) {
+      BiFunction<String, Instant, CompletionStage<TickerEntity.Ack>> advanceWatermark) {
     this.intervalMillis = barInterval.toMillis();
     this.latenessMillis = allowedLateness.toMillis();
     this.advanceWatermark = advanceWatermark;
   }
 
-  /** The partition's feed clock: the latest event time handled from it (for the stale rule). */
+  /**
+   * The partition's feed clock: the latest event time of the batches handled so far, or {@code
+   * eventTime} when that is later (for the stale-feed rule).
+   */
   Instant clock(int partition, Instant eventTime) {
     Long clock = clocks.get(partition);
     return clock == null || clock < eventTime.toEpochMilli() ? eventTime : Instant.ofEpochMilli(clock);
   }
 
-  CompletionStage<Optional<C>> after(Handled<C> h) {
-    if (h.ticker() != null) {
-      durable.openFrom(h.partition(), h.ticker(), h.openFrom());
-    }
-    CompletionStage<Void> watermarks = CompletableFuture.completedFuture(null);
-    if (h.eventTime() != null) {
-      tradingTickers.computeIfAbsent(h.partition(), p -> new LinkedHashSet<>()).add(h.ticker());
-      long clock = clocks.merge(h.partition(), h.eventTime().toEpochMilli(), Math::max);
-      // Bars close once the clock is past their end by the allowed lateness.
-      long watermark = clock - latenessMillis;
-      long bucket = Math.floorDiv(watermark, intervalMillis);
-      Long previous = watermarkBuckets.put(h.partition(), bucket);
-      if (previous != null && bucket > previous) {
-        watermarks = broadcast(h.partition(), Instant.ofEpochMilli(watermark));
+  /**
+   * Takes one batch's handled records, in source order, and returns the committable handles that
+   * became durable (at most one per partition: the highest).
+   */
+  CompletionStage<List<C>> after(List<Handled<C>> batch) {
+    List<CompletionStage<Void>> watermarks = new ArrayList<>();
+    Map<Integer, Long> clocksBefore = new HashMap<>();
+    for (Handled<C> h : batch) {
+      if (h.ticker() != null) {
+        durable.openFrom(h.partition(), h.ticker(), h.openFrom());
+      }
+      if (h.eventTime() != null) {
+        tradingTickers.computeIfAbsent(h.partition(), p -> new LinkedHashSet<>()).add(h.ticker());
+        clocksBefore.putIfAbsent(h.partition(), clocks.getOrDefault(h.partition(), Long.MIN_VALUE));
+        clocks.merge(h.partition(), h.eventTime().toEpochMilli(), Math::max);
       }
     }
-    return watermarks.thenApply(done -> durable.processed(h.partition(), h.offset(), h.committable()));
+    clocksBefore.forEach(
+        (partition, before) -> {
+          // Bars close once the clock is past their end by the allowed lateness.
+          long watermark = clocks.get(partition) - latenessMillis;
+          long bucket = Math.floorDiv(watermark, intervalMillis);
+          Long previous = watermarkBuckets.put(partition, bucket);
+          if (previous != null && bucket > previous) {
+            watermarks.add(broadcast(partition, Instant.ofEpochMilli(watermark)));
+          }
+        });
+    return CompletableFuture.allOf(watermarks.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              Map<Integer, C> committable = new LinkedHashMap<>();
+              for (Handled<C> h : batch) {
+                durable.processed(h.partition(), h.offset(), h.committable()).ifPresent(c -> committable.put(h.partition(), c));
+              }
+              return List.copyOf(committable.values());
+            });
   }
 
   private CompletionStage<Void> broadcast(int partition, Instant watermark) {
     List<String> tickers = new ArrayList<>(tradingTickers.get(partition));
-    List<CompletableFuture<TickerEntity.ApplyResult>> replies = new ArrayList<>(tickers.size());
+    List<CompletableFuture<TickerEntity.Ack>> replies = new ArrayList<>(tickers.size());
     for (String ticker : tickers) {
       replies.add(advanceWatermark.apply(ticker, watermark).toCompletableFuture());
     }

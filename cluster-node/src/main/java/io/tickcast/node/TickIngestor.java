@@ -1,32 +1,36 @@
 package io.tickcast.node;
 
 import io.tickcast.actors.TickerEntity;
-import io.tickcast.actors.TickerEntity.ApplyResult;
+import io.tickcast.actors.TickerEntity.Ack;
+import io.tickcast.actors.TickerEntity.Outcome;
 import io.tickcast.actors.TickerEntity.SourcePosition;
+import io.tickcast.actors.TickerEntity.Sourced;
 import io.tickcast.features.validation.BarValidator;
 import io.tickcast.features.validation.Violation;
+import io.tickcast.node.PartitionProgress.Handled;
 import io.tickcast.protocols.Bar;
 import io.tickcast.protocols.MalformedRecordException;
 import io.tickcast.protocols.MarketEvent;
 import io.tickcast.protocols.MarketEventCodec;
-import io.tickcast.node.PartitionProgress.Handled;
-import io.tickcast.protocols.Trade;
 import io.tickcast.protocols.Tickers;
-import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import io.tickcast.protocols.Trade;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -49,26 +53,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads market events from Kafka and hands each to its {@link TickerEntity}, one record per ticker
- * in flight (so each entity sees its records in offset order; tickers proceed in parallel).
+ * Reads market events from Kafka and hands them to their {@link TickerEntity}s in batches: the
+ * records read at once are grouped by ticker (source order kept) and each ticker's group goes to
+ * its entity as one {@link TickerEntity.ApplyEvents}, all tickers in parallel; the next batch
+ * starts when every entity answered, so each entity sees its records in offset order.
  *
  * <p>An offset is committed only when everything up to it is durable: whole bars are durable once
- * the entity answers; trades are durable once the bar they belong to is persisted, so the commit
- * position stays below every ticker's in-memory trades ({@link PartitionProgress}). Records that
- * cannot be read or are refused (validation, lateness, session) go to the quarantine topic with
- * their reason and are counted; the stream goes on.
+ * the entity answers; trades once the bar they belong to is persisted, so the commit position
+ * stays below every ticker's in-memory trades ({@link PartitionProgress}). Records that cannot be
+ * read or are refused (validation, lateness, session) go to the quarantine topic with their reason
+ * and are counted; the stream goes on.
  */
 public final class TickIngestor {
 
   private static final Logger log = LoggerFactory.getLogger(TickIngestor.class);
 
-  /** {@code quarantineTopic} receives every refused record, bytes unchanged, reason in headers. */
+  /**
+   * @param quarantineTopic receives every refused record, bytes unchanged, reason in headers
+   * @param maxBatch records handed to the entities at most at once
+   * @param maxBatchDelay how long a batch may wait to fill up
+   */
   public record Settings(
       String bootstrapServers,
       String topic,
       String quarantineTopic,
       String groupId,
-      int parallelism,
+      int maxBatch,
+      Duration maxBatchDelay,
       Duration askTimeout,
       Duration barInterval,
       Duration allowedLateness) {}
@@ -116,12 +127,9 @@ public final class TickIngestor {
               PartitionProgress<CommittableOffset> progress =
                   new PartitionProgress<>(settings.barInterval(), settings.allowedLateness(), this::advanceWatermark);
               return Consumer.committableSource(consumerSettings, Subscriptions.topics(settings.topic()))
-                  .mapAsyncPartitioned(
-                      settings.parallelism(),
-                      msg -> msg.record().key() == null ? "" : msg.record().key(),
-                      (msg, key) -> handle(msg, progress))
-                  .mapAsync(1, progress::after)
-                  .mapConcat(committable -> committable.map(List::of).orElse(List.of()))
+                  .groupedWithin(settings.maxBatch(), settings.maxBatchDelay())
+                  .mapAsync(1, batch -> handle(batch, progress).thenCompose(progress::after))
+                  .mapConcat(committable -> committable)
                   .via(Committer.flow(committerSettings));
             })
         .viaMat(KillSwitches.single(), Keep.right())
@@ -129,58 +137,107 @@ public final class TickIngestor {
         .run(system);
   }
 
-  private CompletionStage<Handled<CommittableOffset>> handle(
-      CommittableMessage<String, byte[]> msg, PartitionProgress<CommittableOffset> progress) {
+  /** A record read well enough to know its ticker. */
+  private record Readable(CommittableMessage<String, byte[]> msg, MarketEvent event, Instant eventTime) {}
+
+  private CompletionStage<List<Handled<CommittableOffset>>> handle(
+      List<CommittableMessage<String, byte[]>> batch, PartitionProgress<CommittableOffset> progress) {
+    List<CompletableFuture<List<Handled<CommittableOffset>>>> parts = new ArrayList<>();
+    Map<String, List<Readable>> byTicker = new LinkedHashMap<>();
+    for (CommittableMessage<String, byte[]> msg : batch) {
+      Object read = read(msg);
+      if (read instanceof Readable r) {
+        byTicker.computeIfAbsent(r.event().ticker(), t -> new ArrayList<>()).add(r);
+      } else {
+        // Refused before reaching an entity: quarantined with the reason.
+        Violation v = (Violation) read;
+        parts.add(quarantine(msg, null, -1, null, v.rule(), v.detail()).thenApply(List::of).toCompletableFuture());
+      }
+    }
+    byTicker.forEach((ticker, records) -> parts.add(apply(ticker, records, progress).toCompletableFuture()));
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              List<Handled<CommittableOffset>> handled = new ArrayList<>(batch.size());
+              parts.forEach(part -> handled.addAll(part.join()));
+              // Back in source order, so commits follow offsets.
+              handled.sort(PartitionProgress.SOURCE_ORDER);
+              return handled;
+            });
+  }
+
+  private CompletionStage<List<Handled<CommittableOffset>>> apply(
+      String ticker, List<Readable> records, PartitionProgress<CommittableOffset> progress) {
+    List<Sourced> events = new ArrayList<>(records.size());
+    Instant firstEventTime = null;
+    for (Readable r : records) {
+      ConsumerRecord<String, byte[]> record = r.msg().record();
+      events.add(new Sourced(r.event(), new SourcePosition(record.partition(), record.offset())));
+      if (firstEventTime == null) {
+        firstEventTime = r.eventTime();
+      }
+    }
+    // The feed clock as of the batches before this one: a trade is stale only when the rest of
+    // the feed was already well past it, not because later trades share its batch.
+    int partition = records.get(0).msg().record().partition();
+    Instant clock = firstEventTime == null ? Instant.EPOCH : progress.clock(partition, firstEventTime);
+    CompletionStage<Ack> ack =
+        sharding
+            .entityRefFor(TickerEntity.ENTITY_KEY, ticker)
+            .ask(replyTo -> new TickerEntity.ApplyEvents(events, clock, replyTo), settings.askTimeout());
+    return ack.thenCompose(
+        reply -> {
+          List<CompletionStage<Handled<CommittableOffset>>> handled = new ArrayList<>(records.size());
+          for (int i = 0; i < records.size(); i++) {
+            Readable r = records.get(i);
+            Outcome outcome = reply.outcomes().get(i);
+            if (outcome instanceof TickerEntity.Rejected rejected) {
+              handled.add(quarantine(r.msg(), ticker, reply.openFrom(), r.eventTime(), rejected.rule(), rejected.reason()));
+            } else {
+              if (outcome instanceof TickerEntity.Applied) {
+                stats.applied();
+              } else {
+                stats.duplicate();
+              }
+              ConsumerRecord<String, byte[]> record = r.msg().record();
+              handled.add(
+                  CompletableFuture.completedFuture(
+                      new Handled<>(record.partition(), record.offset(), ticker, reply.openFrom(), r.eventTime(), r.msg().committableOffset())));
+            }
+          }
+          CompletableFuture<?>[] all = handled.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new);
+          return CompletableFuture.allOf(all).thenApply(done -> handled.stream().map(h -> h.toCompletableFuture().join()).toList());
+        });
+  }
+
+  /**
+   * Decodes a record once: a {@link Readable} for its ticker's entity, or the {@link Violation}
+   * that keeps it from any entity (unreadable, or failing a record-level rule).
+   */
+  private static Object read(CommittableMessage<String, byte[]> msg) {
     ConsumerRecord<String, byte[]> record = msg.record();
     MarketEvent event;
     try {
       event = MarketEventCodec.decode(record.value());
     } catch (MalformedRecordException e) {
-      return quarantine(msg, null, -1, null, "malformed", e.getMessage());
+      return new Violation("malformed", e.getMessage());
     }
     if (record.key() != null && !record.key().equals(event.ticker())) {
-      return quarantine(msg, null, -1, null, "key-mismatch", "key " + record.key() + " but ticker " + event.ticker());
+      return new Violation("key-mismatch", "key " + record.key() + " but ticker " + event.ticker());
     }
-    SourcePosition position = new SourcePosition(record.partition(), record.offset());
-    EntityRef<TickerEntity.Command> entity;
-    Instant eventTime;
-    CompletionStage<ApplyResult> reply;
     if (event instanceof Bar bar) {
       Optional<Violation> violation = BarValidator.validate(bar);
-      if (violation.isPresent()) {
-        return quarantine(msg, null, -1, null, violation.get().rule(), violation.get().detail());
-      }
-      entity = sharding.entityRefFor(TickerEntity.ENTITY_KEY, bar.ticker());
-      eventTime = null;
-      reply = entity.ask(replyTo -> new TickerEntity.ApplyBar(bar, position, replyTo), settings.askTimeout());
-    } else if (event instanceof Trade trade) {
-      if (!Tickers.isValid(trade.ticker()) || trade.time() == null) {
-        // Not a ticker (or no time): no entity to ask; TradeGuard has the rest of the rules.
-        return quarantine(msg, null, -1, null, trade.time() == null ? "schema" : "ticker-format", "unusable trade " + trade);
-      }
-      entity = sharding.entityRefFor(TickerEntity.ENTITY_KEY, trade.ticker());
-      eventTime = trade.time();
-      Instant clock = progress.clock(record.partition(), trade.time());
-      reply = entity.ask(replyTo -> new TickerEntity.ApplyTrade(trade, position, clock, replyTo), settings.askTimeout());
-    } else {
-      return quarantine(msg, null, -1, null, "unsupported-type", event.getClass().getSimpleName());
+      return violation.isPresent() ? violation.get() : new Readable(msg, bar, null);
     }
-    return reply.thenCompose(
-        result -> {
-          if (result instanceof TickerEntity.Rejected r) {
-            return quarantine(msg, event.ticker(), r.openFrom(), eventTime, r.rule(), r.reason());
-          }
-          if (result instanceof TickerEntity.Applied) {
-            stats.applied();
-          } else {
-            stats.duplicate();
-          }
-          return CompletableFuture.completedFuture(
-              new Handled<>(record.partition(), record.offset(), event.ticker(), result.openFrom(), eventTime, msg.committableOffset()));
-        });
+    Trade trade = (Trade) event;
+    if (trade.time() == null || !Tickers.isValid(trade.ticker())) {
+      // No entity to ask; the ticker's TradeGuard checks the rest.
+      return new Violation(trade.time() == null ? "schema" : "ticker-format", "unusable trade " + trade);
+    }
+    return new Readable(msg, trade, trade.time());
   }
 
-  private CompletionStage<ApplyResult> advanceWatermark(String ticker, Instant watermark) {
+  private CompletionStage<Ack> advanceWatermark(String ticker, Instant watermark) {
     return sharding
         .entityRefFor(TickerEntity.ENTITY_KEY, ticker)
         .ask(replyTo -> new TickerEntity.AdvanceWatermark(watermark, replyTo), settings.askTimeout());
