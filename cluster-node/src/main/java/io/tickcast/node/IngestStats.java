@@ -21,14 +21,14 @@ public final class IngestStats {
   private final Counter appliedCounter = counter("applied", "none");
   private final Counter duplicateCounter = counter("duplicate", "none");
 
-  void applied() {
-    applied.increment();
-    appliedCounter.increment();
+  void applied(long records) {
+    applied.add(records);
+    appliedCounter.increment(records);
   }
 
-  void duplicate() {
-    duplicates.increment();
-    duplicateCounter.increment();
+  void duplicates(long records) {
+    duplicates.add(records);
+    duplicateCounter.increment(records);
   }
 
   void rejected(String rule) {

@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       ReplayTicksCommand.class,
       SchemaCommand.class,
-      TrainCommand.class
+      TrainCommand.class,
+      BenchIngestCommand.class
     })
 public final class Main implements Callable<Integer> {
 

@@ -59,6 +59,7 @@ public final class Node {
           TickerEntity.init(system, updates, TickerEntity.Settings.fromConfig(tc));
 
           IngestStats stats = new IngestStats();
+          NodeStatus.get(system).ingestStats(stats);
           ShardedTickerService service =
               new ShardedTickerService(
                   system,

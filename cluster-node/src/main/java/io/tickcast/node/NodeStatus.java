@@ -27,6 +27,17 @@ public final class NodeStatus implements Extension {
   final AtomicBoolean ingestRunning = new AtomicBoolean();
   final AtomicBoolean ingestEnabled = new AtomicBoolean();
 
+  private volatile IngestStats ingestStats;
+
+  /** What the node's Kafka consumer did so far (null before the node wired it). */
+  public IngestStats ingestStats() {
+    return ingestStats;
+  }
+
+  void ingestStats(IngestStats stats) {
+    this.ingestStats = stats;
+  }
+
   boolean ready() {
     return httpBound.get() && (!ingestEnabled.get() || ingestRunning.get());
   }

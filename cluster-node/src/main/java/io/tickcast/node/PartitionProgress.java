@@ -69,12 +69,17 @@ final class PartitionProgress<C> {
   CompletionStage<List<C>> after(List<Handled<C>> batch) {
     List<CompletionStage<Void>> watermarks = new ArrayList<>();
     Map<Integer, Long> clocksBefore = new HashMap<>();
+    String lastTicker = null;
     for (Handled<C> h : batch) {
-      if (h.ticker() != null) {
+      // A ticker's records of one batch all carry the state after the batch: report it once.
+      if (h.ticker() != null && !h.ticker().equals(lastTicker)) {
+        lastTicker = h.ticker();
         durable.openFrom(h.partition(), h.ticker(), h.openFrom());
+        if (h.eventTime() != null) {
+          tradingTickers.computeIfAbsent(h.partition(), p -> new LinkedHashSet<>()).add(h.ticker());
+        }
       }
       if (h.eventTime() != null) {
-        tradingTickers.computeIfAbsent(h.partition(), p -> new LinkedHashSet<>()).add(h.ticker());
         clocksBefore.putIfAbsent(h.partition(), clocks.getOrDefault(h.partition(), Long.MIN_VALUE));
         clocks.merge(h.partition(), h.eventTime().toEpochMilli(), Math::max);
       }

@@ -128,7 +128,10 @@ public final class TickIngestor {
                   new PartitionProgress<>(settings.barInterval(), settings.allowedLateness(), this::advanceWatermark);
               return Consumer.committableSource(consumerSettings, Subscriptions.topics(settings.topic()))
                   .groupedWithin(settings.maxBatch(), settings.maxBatchDelay())
-                  .mapAsync(1, batch -> handle(batch, progress).thenCompose(progress::after))
+                  // Decoding (the costliest per-record step) runs ahead on other threads while
+                  // the entities take the batch before; batches still reach them in order.
+                  .mapAsync(DECODE_AHEAD, batch -> CompletableFuture.supplyAsync(() -> decode(batch), system.executionContext()))
+                  .mapAsync(1, decoded -> handle(decoded, progress).thenCompose(progress::after))
                   .mapConcat(committable -> committable)
                   .via(Committer.flow(committerSettings));
             })
@@ -137,24 +140,41 @@ public final class TickIngestor {
         .run(system);
   }
 
+  /** Batches decoded ahead of the one the entities are taking. */
+  private static final int DECODE_AHEAD = 2;
+
   /** A record read well enough to know its ticker. */
   private record Readable(CommittableMessage<String, byte[]> msg, MarketEvent event, Instant eventTime) {}
 
-  private CompletionStage<List<Handled<CommittableOffset>>> handle(
-      List<CommittableMessage<String, byte[]>> batch, PartitionProgress<CommittableOffset> progress) {
-    List<CompletableFuture<List<Handled<CommittableOffset>>>> parts = new ArrayList<>();
+  /** A refused record and why. */
+  private record Refused(CommittableMessage<String, byte[]> msg, Violation violation) {}
+
+  /** A batch decoded: records per ticker in source order, and the records no entity may take. */
+  private record Decoded(int size, Map<String, List<Readable>> byTicker, List<Refused> refused) {}
+
+  private static Decoded decode(List<CommittableMessage<String, byte[]>> batch) {
     Map<String, List<Readable>> byTicker = new LinkedHashMap<>();
+    List<Refused> refused = new ArrayList<>();
     for (CommittableMessage<String, byte[]> msg : batch) {
       Object read = read(msg);
       if (read instanceof Readable r) {
         byTicker.computeIfAbsent(r.event().ticker(), t -> new ArrayList<>()).add(r);
       } else {
-        // Refused before reaching an entity: quarantined with the reason.
-        Violation v = (Violation) read;
-        parts.add(quarantine(msg, null, -1, null, v.rule(), v.detail()).thenApply(List::of).toCompletableFuture());
+        refused.add(new Refused(msg, (Violation) read));
       }
     }
-    byTicker.forEach((ticker, records) -> parts.add(apply(ticker, records, progress).toCompletableFuture()));
+    return new Decoded(batch.size(), byTicker, refused);
+  }
+
+  private CompletionStage<List<Handled<CommittableOffset>>> handle(
+      Decoded batch, PartitionProgress<CommittableOffset> progress) {
+    List<CompletableFuture<List<Handled<CommittableOffset>>>> parts = new ArrayList<>();
+    for (Refused r : batch.refused()) {
+      // Refused before reaching an entity: quarantined with the reason.
+      parts.add(
+          quarantine(r.msg(), null, -1, null, r.violation().rule(), r.violation().detail()).thenApply(List::of).toCompletableFuture());
+    }
+    batch.byTicker().forEach((ticker, records) -> parts.add(apply(ticker, records, progress).toCompletableFuture()));
     return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
         .thenApply(
             done -> {
@@ -187,26 +207,34 @@ public final class TickIngestor {
             .ask(replyTo -> new TickerEntity.ApplyEvents(events, clock, replyTo), settings.askTimeout());
     return ack.thenCompose(
         reply -> {
-          List<CompletionStage<Handled<CommittableOffset>>> handled = new ArrayList<>(records.size());
+          List<Handled<CommittableOffset>> handled = new ArrayList<>(records.size());
+          List<CompletableFuture<Handled<CommittableOffset>>> quarantined = new ArrayList<>();
+          long applied = 0;
           for (int i = 0; i < records.size(); i++) {
             Readable r = records.get(i);
             Outcome outcome = reply.outcomes().get(i);
             if (outcome instanceof TickerEntity.Rejected rejected) {
-              handled.add(quarantine(r.msg(), ticker, reply.openFrom(), r.eventTime(), rejected.rule(), rejected.reason()));
-            } else {
-              if (outcome instanceof TickerEntity.Applied) {
-                stats.applied();
-              } else {
-                stats.duplicate();
-              }
-              ConsumerRecord<String, byte[]> record = r.msg().record();
-              handled.add(
-                  CompletableFuture.completedFuture(
-                      new Handled<>(record.partition(), record.offset(), ticker, reply.openFrom(), r.eventTime(), r.msg().committableOffset())));
+              quarantined.add(
+                  quarantine(r.msg(), ticker, reply.openFrom(), r.eventTime(), rejected.rule(), rejected.reason()).toCompletableFuture());
+              continue;
             }
+            if (outcome instanceof TickerEntity.Applied) {
+              applied++;
+            }
+            ConsumerRecord<String, byte[]> record = r.msg().record();
+            handled.add(new Handled<>(record.partition(), record.offset(), ticker, reply.openFrom(), r.eventTime(), r.msg().committableOffset()));
           }
-          CompletableFuture<?>[] all = handled.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new);
-          return CompletableFuture.allOf(all).thenApply(done -> handled.stream().map(h -> h.toCompletableFuture().join()).toList());
+          stats.applied(applied);
+          stats.duplicates(records.size() - quarantined.size() - applied);
+          if (quarantined.isEmpty()) {
+            return CompletableFuture.completedFuture(handled);
+          }
+          return CompletableFuture.allOf(quarantined.toArray(CompletableFuture[]::new))
+              .thenApply(
+                  done -> {
+                    quarantined.forEach(q -> handled.add(q.join()));
+                    return handled;
+                  });
         });
   }
 

@@ -1,6 +1,8 @@
 package io.tickcast.protocols;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
 
 /**
@@ -10,11 +12,15 @@ import java.io.IOException;
  */
 public final class MarketEventCodec {
 
+  // Resolved once: looking the type up per record is measurable on the ingest path.
+  private static final ObjectReader READER = Json.MAPPER.readerFor(MarketEvent.class);
+  private static final ObjectWriter WRITER = Json.MAPPER.writerFor(MarketEvent.class);
+
   private MarketEventCodec() {}
 
   public static byte[] encode(MarketEvent event) {
     try {
-      return Json.MAPPER.writeValueAsBytes(event);
+      return WRITER.writeValueAsBytes(event);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("cannot encode " + event, e);
     }
@@ -25,7 +31,7 @@ public final class MarketEventCodec {
       throw new MalformedRecordException("empty record");
     }
     try {
-      MarketEvent event = Json.MAPPER.readValue(bytes, MarketEvent.class);
+      MarketEvent event = READER.readValue(bytes);
       if (event == null) {
         throw new MalformedRecordException("record is JSON null");
       }
