@@ -23,11 +23,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -215,11 +217,20 @@ public final class TickerEntity
 
   // ---- wiring -----------------------------------------------------------------------------
 
-  public static void init(ActorSystem<?> system, ActorRef<Topic.Command<TickerView>> updates, Settings settings) {
+  /**
+   * @param placement how entities map to shards and shards to nodes (the node aligns them with
+   *     Kafka partitions)
+   */
+  public static void init(
+      ActorSystem<?> system,
+      ActorRef<Topic.Command<TickerView>> updates,
+      Settings settings,
+      UnaryOperator<Entity<Command, ShardingEnvelope<Command>>> placement) {
     ClusterSharding.get(system)
         .init(
-            Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), updates, Clock.systemUTC(), settings))
-                .withStopMessage(new Passivate()));
+            placement.apply(
+                Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), updates, Clock.systemUTC(), settings))
+                    .withStopMessage(new Passivate())));
   }
 
   public static Behavior<Command> create(

@@ -24,6 +24,23 @@ public final class KafkaTopics {
     }
   }
 
+  /** The partition count of an existing topic. */
+  public static int partitions(String bootstrapServers, String topic) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "cannot read topic " + topic + " at " + bootstrapServers + " (create it first, e.g. ./tickcast replay): "
+              + e.getCause().getMessage(),
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading topic " + topic, e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Kafka at " + bootstrapServers + " did not describe " + topic + " in 30 s", e);
+    }
+  }
+
   private static void create(Admin admin, String bootstrapServers, String topic, int partitions) {
     try {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);

@@ -8,11 +8,16 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.kafka.ConsumerRebalanceEvent;
+import org.apache.pekko.util.Timeout;
+import java.time.Duration;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.stream.UniqueKillSwitch;
@@ -32,7 +37,10 @@ public final class Node {
   /** Starts a node with a fully resolved configuration (see {@link NodeConfig}). */
   public static ActorSystem<Void> start(Config config) {
     initMetrics(config);
-    return ActorSystem.create(guardian(), "tickcast", config);
+    // Shards follow the ticks topic's partitions, so every node must know how many there are.
+    int partitions =
+        KafkaTopics.partitions(config.getString("tickcast.kafka.bootstrap-servers"), config.getString("tickcast.ingest.topic"));
+    return ActorSystem.create(guardian(partitions), "tickcast", config);
   }
 
   /**
@@ -45,7 +53,7 @@ public final class Node {
     }
   }
 
-  private static Behavior<Void> guardian() {
+  private static Behavior<Void> guardian(int partitions) {
     return Behaviors.setup(
         ctx -> {
           ActorSystem<Void> system = ctx.getSystem();
@@ -56,7 +64,16 @@ public final class Node {
 
           ActorRef<Topic.Command<TickerView>> updates =
               ctx.spawn(Topic.create(TickerView.class, UPDATES_TOPIC), UPDATES_TOPIC);
-          TickerEntity.init(system, updates, TickerEntity.Settings.fromConfig(tc));
+          TickerEntity.init(
+              system,
+              updates,
+              TickerEntity.Settings.fromConfig(tc),
+              entity ->
+                  entity
+                      .withMessageExtractor(KafkaShardAlignment.extractor(partitions))
+                      .withAllocationStrategy(
+                          new ExternalShardAllocationStrategy(
+                              Adapter.toClassic(system), TickerEntity.ENTITY_KEY.name(), Timeout.create(Duration.ofSeconds(5)))));
 
           IngestStats stats = new IngestStats();
           NodeStatus.get(system).ingestStats(stats);
@@ -70,7 +87,8 @@ public final class Node {
           bindHttp(system, new ApiRoutes(service, tc.getDuration("http.sse-heartbeat")), tc);
 
           if (tc.getBoolean("ingest.enabled")) {
-            startIngest(system, tc, stats);
+            ActorRef<ConsumerRebalanceEvent> rebalances = ctx.spawn(KafkaShardAlignment.rebalanceListener(), "kafka-rebalances");
+            startIngest(system, tc, stats, Adapter.toClassic(rebalances));
           }
           return Behaviors.empty();
         });
@@ -108,7 +126,8 @@ public final class Node {
             });
   }
 
-  private static void startIngest(ActorSystem<?> system, Config tc, IngestStats stats) {
+  private static void startIngest(
+      ActorSystem<?> system, Config tc, IngestStats stats, org.apache.pekko.actor.ActorRef rebalanceListener) {
     TickIngestor.Settings settings =
         new TickIngestor.Settings(
             tc.getString("kafka.bootstrap-servers"),
@@ -122,7 +141,7 @@ public final class Node {
             tc.getDuration("bars.allowed-lateness"));
     NodeStatus status = NodeStatus.get(system);
     status.ingestEnabled.set(true);
-    TickIngestor ingestor = new TickIngestor(system, settings, stats);
+    TickIngestor ingestor = new TickIngestor(system, settings, stats, rebalanceListener);
     UniqueKillSwitch ingest = ingestor.start();
     status.ingestRunning.set(true);
     // Stop consuming before sharding hands entities off, so nothing is asked of a leaving node.

@@ -94,11 +94,15 @@ public final class TickIngestor {
   private final IngestStats stats;
   private final ClusterSharding sharding;
   private final SendProducer<String, byte[]> quarantine;
+  private final org.apache.pekko.actor.ActorRef rebalanceListener;
 
-  public TickIngestor(ActorSystem<?> system, Settings settings, IngestStats stats) {
+  /** @param rebalanceListener told of partition assignments ({@link KafkaShardAlignment}) */
+  public TickIngestor(
+      ActorSystem<?> system, Settings settings, IngestStats stats, org.apache.pekko.actor.ActorRef rebalanceListener) {
     this.system = system;
     this.settings = settings;
     this.stats = stats;
+    this.rebalanceListener = rebalanceListener;
     this.sharding = ClusterSharding.get(system);
     this.quarantine =
         new SendProducer<>(
@@ -126,7 +130,8 @@ public final class TickIngestor {
               // Fresh per (re)start: after a restart Kafka delivers again from the committed offsets.
               PartitionProgress<CommittableOffset> progress =
                   new PartitionProgress<>(settings.barInterval(), settings.allowedLateness(), this::advanceWatermark);
-              return Consumer.committableSource(consumerSettings, Subscriptions.topics(settings.topic()))
+              return Consumer.committableSource(
+                      consumerSettings, Subscriptions.topics(settings.topic()).withRebalanceListener(rebalanceListener))
                   .groupedWithin(settings.maxBatch(), settings.maxBatchDelay())
                   // Decoding (the costliest per-record step) runs ahead on other threads while
                   // the entities take the batch before; batches still reach them in order.

@@ -3,6 +3,7 @@ package io.tickcast.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.tickcast.actors.TickerEntity;
 import io.tickcast.features.IndicatorSet;
 import io.tickcast.features.data.DailyBarCsv;
 import io.tickcast.ingest.DailyBarReplay;
@@ -34,7 +35,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
+import org.apache.pekko.cluster.sharding.ShardRegion.ShardState;
+import org.apache.pekko.cluster.sharding.external.ExternalShardAllocation;
+import org.apache.pekko.cluster.sharding.external.ShardLocations;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -55,6 +63,7 @@ class TickerPipelineIT {
   private static final String KEYSPACE = "it_pipeline";
   private static final String TOPIC = "ticks-pipeline";
   private static final String QUARANTINE = TOPIC + ".quarantine";
+  private static final int PARTITIONS = 4;
   private static final List<String> TICKERS = List.of("AAPL", "AIG", "MSFT", "ODFL", "WELL");
   private static final LocalDate FROM = LocalDate.of(2019, 6, 3);
   private static final LocalDate TO = LocalDate.of(2020, 6, 30);
@@ -67,7 +76,7 @@ class TickerPipelineIT {
   @BeforeAll
   static void startNode() throws Exception {
     RealInfra.createKeyspace(KEYSPACE);
-    KafkaTopics.ensure(RealInfra.infra().kafkaBootstrapServers(), 4, TOPIC, QUARANTINE);
+    KafkaTopics.ensure(RealInfra.infra().kafkaBootstrapServers(), PARTITIONS, TOPIC, QUARANTINE);
     node = TestNode.start(KEYSPACE, TOPIC, true, Map.of());
     Instant from = FROM.atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant to = TO.atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -155,6 +164,24 @@ class TickerPipelineIT {
                 return null;
               });
     }
+
+    // Each ticker's entity lives in the shard numbered like its Kafka partition, on this node.
+    TestProbe<CurrentShardRegionState> shards = TestProbe.create(node.system);
+    ClusterSharding.get(node.system).shardState().tell(new GetShardRegionState(TickerEntity.ENTITY_KEY, shards.ref()));
+    Map<String, String> shardOf = new LinkedHashMap<>();
+    for (ShardState shard : shards.receiveMessage().getShards()) {
+      shard.getEntityIds().forEach(ticker -> shardOf.put(ticker, shard.shardId()));
+    }
+    for (String ticker : TICKERS) {
+      assertThat(shardOf).containsEntry(ticker, Integer.toString(KafkaShardAlignment.partitionOf(ticker, PARTITIONS)));
+    }
+    ShardLocations locations =
+        ExternalShardAllocation.get((ClassicActorSystemProvider) node.system)
+            .getClient(TickerEntity.ENTITY_KEY.name())
+            .getShardLocations()
+            .toCompletableFuture()
+            .get();
+    assertThat(locations.getShardLocations()).hasSize(PARTITIONS);
 
     TickerListing listing = Json.MAPPER.readValue(node.get("/api/v1/tickers").body(), TickerListing.class);
     assertThat(listing.tickers()).extracting(TickerView::ticker).containsExactlyElementsOf(TICKERS);

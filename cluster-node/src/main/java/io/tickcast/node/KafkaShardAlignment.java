@@ -1,0 +1,79 @@
+package io.tickcast.node;
+
+import io.tickcast.actors.TickerEntity;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.external.ExternalShardAllocation;
+import org.apache.pekko.cluster.sharding.external.javadsl.ExternalShardAllocationClient;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.sharding.typed.ShardingMessageExtractor;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.kafka.ConsumerRebalanceEvent;
+import org.apache.pekko.kafka.TopicPartitionsAssigned;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * One Kafka partition of the ticks topic is one shard of ticker entities, and that shard lives on
+ * the node whose consumer owns the partition, so a node's records go to entities in its own JVM.
+ * Tickers map to shards exactly as Kafka's default partitioner maps keys to partitions (murmur2);
+ * the consumer's rebalance listener moves shards along with their partitions (external shard
+ * allocation). This is what pekko-connectors-kafka-cluster-sharding does; that module is not
+ * available from the registries this project builds from.
+ */
+final class KafkaShardAlignment {
+
+  private KafkaShardAlignment() {}
+
+  /** The partition Kafka's default partitioner gives records keyed by {@code ticker}. */
+  static int partitionOf(String ticker, int partitions) {
+    return Utils.toPositive(Utils.murmur2(ticker.getBytes(StandardCharsets.UTF_8))) % partitions;
+  }
+
+  static ShardingMessageExtractor<ShardingEnvelope<TickerEntity.Command>, TickerEntity.Command> extractor(int partitions) {
+    return new ShardingMessageExtractor<>() {
+      @Override
+      public String entityId(ShardingEnvelope<TickerEntity.Command> envelope) {
+        return envelope.entityId();
+      }
+
+      @Override
+      public String shardId(String entityId) {
+        return Integer.toString(partitionOf(entityId, partitions));
+      }
+
+      @Override
+      public TickerEntity.Command unwrapMessage(ShardingEnvelope<TickerEntity.Command> envelope) {
+        return envelope.message();
+      }
+    };
+  }
+
+  /** Told of the consumer's partition assignments: the assigned partitions' shards move here. */
+  static Behavior<ConsumerRebalanceEvent> rebalanceListener() {
+    return Behaviors.setup(
+        ctx -> {
+          ExternalShardAllocationClient client =
+              ExternalShardAllocation.get((org.apache.pekko.actor.ClassicActorSystemProvider) ctx.getSystem()).getClient(TickerEntity.ENTITY_KEY.name());
+          Address self = Cluster.get(ctx.getSystem()).selfMember().address();
+          return Behaviors.receive(ConsumerRebalanceEvent.class)
+              .onMessage(
+                  TopicPartitionsAssigned.class,
+                  assigned -> {
+                    Map<String, Address> locations = new HashMap<>();
+                    for (TopicPartition tp : CollectionConverters.asJava(assigned.topicPartitions())) {
+                      locations.put(Integer.toString(tp.partition()), self);
+                    }
+                    ctx.getLog().info("Partitions assigned here, moving their shards here: {}", locations.keySet());
+                    client.setShardLocations(locations);
+                    return Behaviors.same();
+                  })
+              .build();
+        });
+  }
+}
