@@ -10,6 +10,7 @@ import io.tickcast.ingest.TickReplay;
 import io.tickcast.ingest.TradingSession;
 import io.tickcast.persistence.CassandraSchema;
 import io.tickcast.protocols.IngestCounts;
+import io.tickcast.protocols.MarketEventCodec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -95,16 +96,22 @@ final class BenchIngestCommand implements Callable<Integer> {
         produced = result.produced();
         report("produce (replay -> Kafka)", produced, System.nanoTime() - t0);
 
-        double plainRate = plainConsumer(producer.system(), infra.kafkaBootstrapServers(), topic, produced);
+        double plainRate = plainConsumer(producer.system(), infra.kafkaBootstrapServers(), topic, produced, false);
+        double decodingRate = plainConsumer(producer.system(), infra.kafkaBootstrapServers(), topic, produced, true);
         double nodeRate = throughNode(config, produced);
         System.out.printf("ratio node / plain consumer: %.3f%n", nodeRate / plainRate);
+        System.out.printf("ratio node / plain consumer that also decodes the JSON: %.3f%n", nodeRate / decodingRate);
       }
     }
     return 0;
   }
 
-  /** Reads every record once with a plain consumer in a fresh group; returns records/s. */
-  private static double plainConsumer(ActorSystem<?> system, String bootstrap, String topic, long records) throws Exception {
+  /**
+   * Reads every record once with a plain consumer in a fresh group, decoding the JSON too when
+   * {@code decode}; returns records/s.
+   */
+  private static double plainConsumer(ActorSystem<?> system, String bootstrap, String topic, long records, boolean decode)
+      throws Exception {
     ConsumerSettings<String, byte[]> settings =
         ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())
             .withBootstrapServers(bootstrap)
@@ -120,11 +127,17 @@ final class BenchIngestCommand implements Callable<Integer> {
           return r;
         })
         .take(records)
-        .runForeach(r -> {}, system)
+        .runForeach(
+            r -> {
+              if (decode) {
+                MarketEventCodec.decode(r.value());
+              }
+            },
+            system)
         .toCompletableFuture()
         .get(30, TimeUnit.MINUTES);
     long elapsed = System.nanoTime() - first[0];
-    report("plain Kafka consumer", records, elapsed);
+    report(decode ? "plain Kafka consumer + JSON decoding" : "plain Kafka consumer", records, elapsed);
     System.out.printf("  (including group join: %.1f s)%n", (System.nanoTime() - t0) / 1e9);
     return records / (elapsed / 1e9);
   }
