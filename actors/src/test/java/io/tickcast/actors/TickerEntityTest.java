@@ -2,7 +2,6 @@ package io.tickcast.actors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import io.tickcast.actors.TickerEntity.Applied;
 import io.tickcast.actors.TickerEntity.Ack;
 import io.tickcast.actors.TickerEntity.ApplyEvents;
@@ -33,7 +32,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.actor.typed.pubsub.Topic.TopicStats;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
 import org.junit.jupiter.api.AfterAll;
@@ -52,12 +50,7 @@ class TickerEntityTest {
 
   @BeforeAll
   static void startKit() throws Exception {
-    testKit =
-        ActorTestKit.create(
-            EventSourcedBehaviorTestKit.config()
-                .withFallback(PersistenceTestKitSnapshotPlugin.config())
-                .withFallback(ConfigFactory.parseResources("serialization.conf"))
-                .withFallback(ConfigFactory.load()));
+    testKit = PersistenceTestKits.create();
     // Real bars from the data shipped with the project (AAPL: 4 splits in its history).
     aapl = DailyBarCsv.readStrict(Path.of("../data/sp500-daily/AAPL.csv.gz"));
   }

@@ -2,7 +2,6 @@ package io.tickcast.actors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import io.tickcast.actors.TickerEntity.AdvanceWatermark;
 import io.tickcast.actors.TickerEntity.Applied;
 import io.tickcast.actors.TickerEntity.Ack;
@@ -34,7 +33,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.pubsub.Topic;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,12 +56,7 @@ class TickerEntityTradesTest {
 
   @BeforeAll
   static void startKit() {
-    testKit =
-        ActorTestKit.create(
-            EventSourcedBehaviorTestKit.config()
-                .withFallback(PersistenceTestKitSnapshotPlugin.config())
-                .withFallback(ConfigFactory.parseResources("serialization.conf"))
-                .withFallback(ConfigFactory.load()));
+    testKit = PersistenceTestKits.create();
     topic = testKit.spawn(Topic.create(TickerView.class, "trade-updates"));
   }
 

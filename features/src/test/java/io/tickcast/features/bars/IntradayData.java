@@ -1,5 +1,6 @@
 package io.tickcast.features.bars;
 
+import io.tickcast.features.MarketData;
 import io.tickcast.protocols.Trade;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -71,16 +72,7 @@ public final class IntradayData {
   }
 
   static Path file(String dir, String name) {
-    Path root = Path.of(System.getProperty("tickcast.shared.data", "../../shared/data"));
-    Path file = root.resolve("intraday").resolve(dir).resolve(name);
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalStateException(
-          "Intraday data not found: "
-              + file.toAbsolutePath().normalize()
-              + " (set -Dtickcast.shared.data=<path to shared/data>; the bar tests compare with the"
-              + " real AlgoSeek prints and bars and do not skip without them)");
-    }
-    return file;
+    return MarketData.sharedFile("intraday", dir, name);
   }
 
   private static List<String[]> rows(Path file, int columns) {
