@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import io.tickcast.actors.TickerEntity;
 import io.tickcast.http.ApiRoutes;
 import io.tickcast.protocols.TickerView;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -16,11 +18,10 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.kafka.ConsumerRebalanceEvent;
-import org.apache.pekko.util.Timeout;
-import java.time.Duration;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,7 @@ public final class Node {
 
   private Node() {}
 
-  private static final java.util.concurrent.atomic.AtomicBoolean kamonStarted = new java.util.concurrent.atomic.AtomicBoolean();
+  private static final AtomicBoolean kamonStarted = new AtomicBoolean();
 
   /** Starts a node with a fully resolved configuration (see {@link NodeConfig}). */
   public static ActorSystem<Void> start(Config config) {
@@ -118,8 +119,7 @@ public final class Node {
                 NodeStatus.get(system).httpPort.completeExceptionally(failure);
                 system.terminate();
               } else {
-                binding.addToCoordinatedShutdown(java.time.Duration.ofSeconds(5), system);
-                NodeStatus.get(system).httpBound.set(true);
+                binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
                 NodeStatus.get(system).httpPort.complete(binding.localAddress().getPort());
                 log.info("HTTP API on http://{}:{}/api/v1", host, port);
               }

@@ -21,7 +21,6 @@ public final class NodeStatus implements Extension {
     return ID.apply(system);
   }
 
-  final AtomicBoolean httpBound = new AtomicBoolean();
   /** Completes with the bound port once the HTTP API accepts connections. */
   public final CompletableFuture<Integer> httpPort = new CompletableFuture<>();
   final AtomicBoolean ingestRunning = new AtomicBoolean();
@@ -39,6 +38,7 @@ public final class NodeStatus implements Extension {
   }
 
   boolean ready() {
-    return httpBound.get() && (!ingestEnabled.get() || ingestRunning.get());
+    boolean httpBound = httpPort.isDone() && !httpPort.isCompletedExceptionally();
+    return httpBound && (!ingestEnabled.get() || ingestRunning.get());
   }
 }

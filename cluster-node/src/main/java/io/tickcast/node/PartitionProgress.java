@@ -68,7 +68,7 @@ final class PartitionProgress<C> {
    */
   CompletionStage<List<C>> after(List<Handled<C>> batch) {
     List<CompletionStage<Void>> watermarks = new ArrayList<>();
-    Map<Integer, Long> clocksBefore = new HashMap<>();
+    Set<Integer> clockedPartitions = new LinkedHashSet<>();
     String lastTicker = null;
     for (Handled<C> h : batch) {
       // A ticker's records of one batch all carry the state after the batch: report it once.
@@ -80,12 +80,12 @@ final class PartitionProgress<C> {
         }
       }
       if (h.eventTime() != null) {
-        clocksBefore.putIfAbsent(h.partition(), clocks.getOrDefault(h.partition(), Long.MIN_VALUE));
+        clockedPartitions.add(h.partition());
         clocks.merge(h.partition(), h.eventTime().toEpochMilli(), Math::max);
       }
     }
-    clocksBefore.forEach(
-        (partition, before) -> {
+    clockedPartitions.forEach(
+        partition -> {
           // Bars close once the clock is past their end by the allowed lateness.
           long watermark = clocks.get(partition) - latenessMillis;
           long bucket = Math.floorDiv(watermark, intervalMillis);
