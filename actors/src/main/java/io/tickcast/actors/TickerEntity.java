@@ -10,11 +10,20 @@ import io.tickcast.features.bars.SaleConditionFilter;
 import io.tickcast.features.bars.Session;
 import io.tickcast.features.validation.TradeGuard;
 import io.tickcast.features.validation.Violation;
+import io.tickcast.features.vector.FeatureVector;
+import io.tickcast.protocols.AlertUpdate;
 import io.tickcast.protocols.Bar;
 import io.tickcast.protocols.CborSerializable;
+import io.tickcast.protocols.LiveScore;
 import io.tickcast.protocols.MarketEvent;
+import io.tickcast.protocols.Prediction;
+import io.tickcast.protocols.PredictionUpdate;
+import io.tickcast.protocols.TickerUpdate;
 import io.tickcast.protocols.TickerView;
 import io.tickcast.protocols.Trade;
+import io.tickcast.protocols.Watch;
+import io.tickcast.protocols.WatchCondition.Observation;
+import io.tickcast.protocols.WatchView;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,10 +32,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
@@ -58,6 +69,22 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * <p><b>Exactly-once effect.</b> A record at or below the highest offset applied from its
  * partition, or a whole bar not later than the latest one (the same data replayed at new offsets),
  * changes nothing and is answered {@link Duplicate}.
+ *
+ * <p><b>Predictions.</b> When bars close, the entity asks the {@link ModelPool} for a prediction
+ * from the newest bar's feature vector, without waiting for it: the bar update is published and
+ * acknowledged at once. The answer is persisted as {@link PredictionIssued} and published; a
+ * failure is published as "unavailable" with its reason. An answer that arrives after a newer bar
+ * closed is dropped (that bar's own prediction is on its way), so a fast replay predicts from the
+ * newest bar of each batch. When {@code horizon} more bars have closed, the realised return is
+ * recorded against the prediction ({@link PredictionResolved}) and added to the model's live score.
+ *
+ * <p><b>Watches.</b> The ticker's watches are part of its state ({@link WatchBook}), so they move
+ * and recover with it. They are evaluated on every published update (the newest bar of each
+ * batch, each served prediction) by {@link WatchTrigger}: an alert is decided before the write and
+ * persisted ({@link AlertFired}) in the same write as the update that caused it, then published on
+ * the updates topic and/or handed to this node's webhook deliverer. An alert stays pending until
+ * the deliverer reports it delivered or given up ({@link WebhookOutcome}); pending alerts are
+ * handed over again after recovery, so each reaches its webhook at least once.
  */
 public final class TickerEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -74,11 +101,13 @@ public final class TickerEntity
       Session session,
       Duration allowedLateness,
       SaleConditionFilter conditions,
-      TradeGuard.Config guard) {
+      TradeGuard.Config guard,
+      Duration predictionTimeout) {
 
     public static Settings defaults() {
       return new Settings(
-          Duration.ofMinutes(1), Session.REGULAR, Duration.ofSeconds(5), SaleConditionFilter.ALGOSEEK, TradeGuard.Config.standard());
+          Duration.ofMinutes(1), Session.REGULAR, Duration.ofSeconds(5), SaleConditionFilter.ALGOSEEK,
+          TradeGuard.Config.standard(), Duration.ofSeconds(2));
     }
 
     public static Settings fromConfig(Config tickcast) {
@@ -99,7 +128,8 @@ public final class TickerEntity
               v.getDuration("max-staleness"),
               v.getInt("spike-window"),
               v.getDouble("spike-k"),
-              v.getDouble("spike-floor")));
+              v.getDouble("spike-floor")),
+          tickcast.getDuration("models.prediction-timeout"));
     }
   }
 
@@ -130,6 +160,27 @@ public final class TickerEntity
   /** Sharding's stop message: makes in-memory trades durable before the entity goes away. */
   public record Passivate() implements Command {}
 
+  /** Creates a watch of this ticker; refused ({@code unknown-ticker}) while it has no bar. */
+  public record AddWatch(Watch watch, ActorRef<WatchReply> replyTo) implements Command {}
+
+  /** Removes a watch of {@code owner}; refused {@code unknown-watch} or {@code forbidden}. */
+  public record RemoveWatch(String watchId, String owner, ActorRef<WatchReply> replyTo) implements Command {}
+
+  /** One watch, whoever owns it; refused {@code unknown-watch}. */
+  public record GetWatch(String watchId, ActorRef<WatchReply> replyTo) implements Command {}
+
+  /** The watches of {@code owner} on this ticker. */
+  public record GetWatches(String owner, ActorRef<WatchList> replyTo) implements Command {}
+
+  /** The webhook deliverer's report on one alert; recorded once, repeats are ignored. */
+  public record RecordWebhookOutcome(WebhookOutcome outcome) implements Command {}
+
+  /** After recovery: hand the alerts still pending over to the webhook deliverer (local only). */
+  private record RedeliverPending() implements Command {}
+
+  /** The model pool's answer for the bar that started at {@code asOf} (local only). */
+  private record PredictionReady(Instant asOf, ModelPool.PredictReply reply) implements Command {}
+
   /**
    * The answer to {@link ApplyEvents} (one outcome per event, in order) and to {@link
    * AdvanceWatermark} (no outcomes). Sent once everything applied is as durable as it will be:
@@ -159,6 +210,21 @@ public final class TickerEntity
   /** {@code view} is null while the ticker has seen no bar. */
   public record ViewReply(String ticker, TickerView view) implements CborSerializable {}
 
+  public sealed interface WatchReply extends CborSerializable {}
+
+  public record WatchOk(WatchView watch) implements WatchReply {}
+
+  /** @param code {@code unknown-ticker}, {@code unknown-watch} or {@code forbidden} */
+  public record WatchRefused(String code, String reason) implements WatchReply {}
+
+  public record WatchList(List<WatchView> watches) implements CborSerializable {}
+
+  /**
+   * To this node's webhook deliverer: POST {@code alert} to {@code url}, starting with attempt
+   * number {@code attempt}, and report the outcome with {@link RecordWebhookOutcome}.
+   */
+  public record DeliverWebhook(AlertUpdate alert, String url, int attempt) {}
+
   public sealed interface Event extends CborSerializable {}
 
   /**
@@ -181,6 +247,46 @@ public final class TickerEntity
       Map<Integer, Long> offsets, BarAggregator.Memento bars, TradeGuard.Memento guard, Instant recordedAt)
       implements Event {}
 
+  /** A prediction was served for the {@code barIndex}-th bar (1-based), the newest at the time. */
+  public record PredictionIssued(Prediction prediction, long barIndex) implements Event {}
+
+  /**
+   * The bar {@code horizon} bars after a prediction's as-of bar closed: {@code realisedReturn} is
+   * ln(its adjusted close / the prediction's lastClose).
+   */
+  public record PredictionResolved(
+      Instant asOf, String model, String modelVersion, double expectedReturn, double realisedReturn, Instant resolvedBy)
+      implements Event {}
+
+  /** {@code holding}: whether the condition held on the state the watch was created on. */
+  public record WatchAdded(Watch watch, boolean holding) implements Event {}
+
+  public record WatchRemoved(String watchId, Instant at) implements Event {}
+
+  /** A watch's condition became true ({@link WatchTrigger}). */
+  public record AlertFired(AlertUpdate alert) implements Event {}
+
+  /** A watch's condition stopped holding: its next crossing may fire. */
+  public record WatchRearmed(String watchId) implements Event {}
+
+  /** What became of one attempt to deliver an alert to its watch's webhook. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "outcome")
+  @JsonSubTypes({
+    @JsonSubTypes.Type(value = WebhookDelivered.class, name = "delivered"),
+    @JsonSubTypes.Type(value = WebhookFailed.class, name = "failed")
+  })
+  public sealed interface WebhookOutcome extends Event {
+    String watchId();
+
+    String alertId();
+  }
+
+  public record WebhookDelivered(String watchId, String alertId, int attempt, Instant at) implements WebhookOutcome {}
+
+  /** {@code gaveUp}: this was the last attempt; the alert is no longer pending. */
+  public record WebhookFailed(String watchId, String alertId, int attempt, String reason, boolean gaveUp, Instant at)
+      implements WebhookOutcome {}
+
   // ---- state ------------------------------------------------------------------------------
 
   /**
@@ -200,8 +306,45 @@ public final class TickerEntity
       TradeGuard.Memento guard,
       long barCount,
       long sequenceNr,
-      Instant updatedAt)
+      Instant updatedAt,
+      PredictionBook predictions,
+      WatchBook watches)
       implements State {}
+
+  /** A served prediction waiting for its horizon: resolved when bar {@code barIndex + horizon} closes. */
+  public record PendingPrediction(long barIndex, Prediction prediction) implements CborSerializable {}
+
+  /**
+   * The predictions side of the state: the latest served, those awaiting their horizon, and the
+   * live score per "model@version".
+   */
+  public record PredictionBook(Prediction latest, List<PendingPrediction> pending, Map<String, LiveScore> scores)
+      implements CborSerializable {
+    static final PredictionBook EMPTY = new PredictionBook(null, List.of(), Map.of());
+
+    PredictionBook issued(PredictionIssued event) {
+      List<PendingPrediction> next = new ArrayList<>(pending);
+      next.add(new PendingPrediction(event.barIndex(), event.prediction()));
+      return new PredictionBook(event.prediction(), List.copyOf(next), scores);
+    }
+
+    PredictionBook resolved(PredictionResolved event) {
+      List<PendingPrediction> next = new ArrayList<>(pending.size());
+      Map<String, LiveScore> nextScores = new HashMap<>(scores);
+      for (PendingPrediction p : pending) {
+        if (p.prediction().asOf().equals(event.asOf()) && p.prediction().modelVersion().equals(event.modelVersion())) {
+          nextScores.merge(modelKey(p.prediction()), LiveScore.EMPTY.plus(p.prediction(), event.realisedReturn()), LiveScore::plus);
+        } else {
+          next.add(p);
+        }
+      }
+      return new PredictionBook(latest, List.copyOf(next), Map.copyOf(nextScores));
+    }
+
+    static String modelKey(Prediction p) {
+      return p.model() + "@" + p.modelVersion();
+    }
+  }
 
   /** The persisted form of {@link Active}. */
   public record TickerSnapshot(
@@ -212,7 +355,9 @@ public final class TickerEntity
       TradeGuard.Memento guard,
       long barCount,
       long sequenceNr,
-      Instant updatedAt)
+      Instant updatedAt,
+      PredictionBook predictions,
+      WatchBook watches)
       implements CborSerializable {}
 
   // ---- wiring -----------------------------------------------------------------------------
@@ -223,27 +368,52 @@ public final class TickerEntity
    */
   public static void init(
       ActorSystem<?> system,
-      ActorRef<Topic.Command<TickerView>> updates,
+      ActorRef<Topic.Command<TickerUpdate>> updates,
+      ActorRef<ModelPool.Command> models,
+      ActorRef<DeliverWebhook> webhooks,
       Settings settings,
       UnaryOperator<Entity<Command, ShardingEnvelope<Command>>> placement) {
     ClusterSharding.get(system)
         .init(
             placement.apply(
-                Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), updates, Clock.systemUTC(), settings))
+                Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), updates, models, webhooks, Clock.systemUTC(), settings))
                     .withStopMessage(new Passivate())));
   }
 
+  /**
+   * @param models the node-local model pool, asked for a prediction whenever bars close
+   * @param webhooks the node-local webhook deliverer: an alert is delivered from the node that
+   *     hosts its ticker, so once however many nodes run
+   */
   public static Behavior<Command> create(
-      String ticker, ActorRef<Topic.Command<TickerView>> updates, Clock clock, Settings settings) {
-    return Behaviors.setup(ctx -> new TickerEntity(ticker, updates, clock, settings));
+      String ticker,
+      ActorRef<Topic.Command<TickerUpdate>> updates,
+      ActorRef<ModelPool.Command> models,
+      ActorRef<DeliverWebhook> webhooks,
+      Clock clock,
+      Settings settings) {
+    return Behaviors.setup(ctx -> new TickerEntity(ctx, ticker, updates, models, webhooks, clock, settings));
+  }
+
+  /** An entity whose webhook alerts go nowhere, for tests of everything but their delivery. */
+  public static Behavior<Command> create(
+      String ticker,
+      ActorRef<Topic.Command<TickerUpdate>> updates,
+      ActorRef<ModelPool.Command> models,
+      Clock clock,
+      Settings settings) {
+    return Behaviors.setup(ctx -> new TickerEntity(ctx, ticker, updates, models, ctx.getSystem().ignoreRef(), clock, settings));
   }
 
   public static PersistenceId persistenceId(String ticker) {
     return PersistenceId.of(ENTITY_KEY.name(), ticker);
   }
 
+  private final ActorContext<Command> context;
   private final String ticker;
-  private final ActorRef<Topic.Command<TickerView>> updates;
+  private final ActorRef<Topic.Command<TickerUpdate>> updates;
+  private final ActorRef<ModelPool.Command> models;
+  private final ActorRef<DeliverWebhook> webhooks;
   private final Clock clock;
   private final Settings settings;
 
@@ -252,12 +422,23 @@ public final class TickerEntity
   private BarAggregator bars;
   private TradeGuard guard;
   private long openFrom = -1;
+  // Why the newest bar has no prediction; not durable, like the failure it describes.
+  private PredictionUpdate unavailable;
 
   private TickerEntity(
-      String ticker, ActorRef<Topic.Command<TickerView>> updates, Clock clock, Settings settings) {
+      ActorContext<Command> context,
+      String ticker,
+      ActorRef<Topic.Command<TickerUpdate>> updates,
+      ActorRef<ModelPool.Command> models,
+      ActorRef<DeliverWebhook> webhooks,
+      Clock clock,
+      Settings settings) {
     super(persistenceId(ticker));
+    this.context = context;
     this.ticker = ticker;
     this.updates = updates;
+    this.models = models;
+    this.webhooks = webhooks;
     this.clock = clock;
     this.settings = settings;
   }
@@ -285,7 +466,7 @@ public final class TickerEntity
           if (state instanceof Active a) {
             return new TickerSnapshot(
                 a.lastBar(), a.indicators().memento(), Map.copyOf(a.offsets()), a.bars(), a.guard(),
-                a.barCount(), a.sequenceNr(), a.updatedAt());
+                a.barCount(), a.sequenceNr(), a.updatedAt(), a.predictions(), a.watches());
           }
           throw new IllegalStateException("no snapshot is taken before the first bar");
         }
@@ -295,7 +476,9 @@ public final class TickerEntity
           TickerSnapshot s = (TickerSnapshot) from;
           return new Active(
               s.lastBar(), IndicatorSet.fromMemento(s.indicators()), Map.copyOf(s.offsets()), s.bars(), s.guard(),
-              s.barCount(), s.sequenceNr(), s.updatedAt());
+              s.barCount(), s.sequenceNr(), s.updatedAt(), s.predictions(),
+              // Snapshots taken before watches existed have none.
+              s.watches() == null ? WatchBook.EMPTY : s.watches());
         }
       };
 
@@ -314,7 +497,26 @@ public final class TickerEntity
       liveOffsets.putAll(a.offsets());
       bars = a.bars() == null ? null : BarAggregator.fromMemento(a.bars());
       guard = a.guard() == null ? null : TradeGuard.fromMemento(a.guard());
+      if (a.watches().watches().values().stream().anyMatch(w -> !w.webhook().pending().isEmpty())) {
+        // Handled after the commands that arrived during recovery: often the deliverer's report
+        // that woke this entity, which settles its alert first.
+        context.getSelf().tell(new RedeliverPending());
+      }
     }
+  }
+
+  /**
+   * Hands the pending alerts over again: the deliverer that had them may be gone (crash,
+   * hand-off). A repeat is de-duplicated by the deliverer if it still has the alert in flight,
+   * else by the receiver on the alert id.
+   */
+  private ReplyEffect<Event, State> redeliverPending(State state, RedeliverPending cmd) {
+    for (WatchBook.WatchState watch : watchBook(state).ordered()) {
+      for (WatchBook.PendingAlert pending : watch.webhook().pending()) {
+        webhooks.tell(new DeliverWebhook(pending.alert(), watch.watch().delivery().webhook(), pending.attempts() + 1));
+      }
+    }
+    return Effect().noReply();
   }
 
   // ---- commands ---------------------------------------------------------------------------
@@ -334,7 +536,24 @@ public final class TickerEntity
         .forAnyState()
         .onCommand(ApplyEvents.class, this::applyEvents)
         .onCommand(AdvanceWatermark.class, this::advanceWatermark)
-        .onCommand(Passivate.class, this::passivate);
+        .onCommand(PredictionReady.class, this::predictionReady)
+        .onCommand(Passivate.class, this::passivate)
+        .onCommand(AddWatch.class, this::addWatch)
+        .onCommand(RemoveWatch.class, this::removeWatch)
+        .onCommand(GetWatch.class, this::getWatch)
+        .onCommand(
+            GetWatches.class,
+            (state, cmd) ->
+                Effect()
+                    .reply(
+                        cmd.replyTo(),
+                        new WatchList(
+                            watchBook(state).ordered().stream()
+                                .filter(w -> w.watch().owner().equals(cmd.owner()))
+                                .map(WatchBook.WatchState::view)
+                                .toList())))
+        .onCommand(RecordWebhookOutcome.class, this::recordWebhookOutcome)
+        .onCommand(RedeliverPending.class, this::redeliverPending);
     return builder.build();
   }
 
@@ -413,16 +632,197 @@ public final class TickerEntity
         clock.instant());
   }
 
-  /** Persists the closed bars (if any), publishes the new view, then acknowledges. */
+  /**
+   * Persists the closed bars (if any) with the predictions they resolve, publishes the new view,
+   * asks for a prediction from the newest bar, then acknowledges.
+   */
   private ReplyEffect<Event, State> persistAndAck(
       State state, List<Event> closed, List<Outcome> outcomes, ActorRef<Ack> replyTo) {
     if (closed.isEmpty()) {
       return Effect().reply(replyTo, new Ack(outcomes, sequenceNr(state), openFrom));
     }
+    unavailable = null;
+    List<Event> events = withWatchEvents(state, withResolutions(state, closed), closed);
     return Effect()
-        .persist(closed)
-        .thenRun(newState -> updates.tell(Topic.publish(view((Active) newState))))
+        .persist(events)
+        .thenRun(
+            newState -> {
+              Active active = (Active) newState;
+              Optional<double[]> features = FeatureVector.of(active.indicators().values(), active.lastBar().adjustedClose());
+              if (features.isEmpty()) {
+                unavailable(active, "warming-up", "the feature vector needs more history than " + active.barCount() + " bars");
+              }
+              updates.tell(Topic.publish(view(active)));
+              announceAlerts(events, active);
+              features.ifPresentOrElse(f -> requestPrediction(active.lastBar(), f), () -> updates.tell(Topic.publish(unavailable)));
+            })
         .thenReply(replyTo, newState -> new Ack(outcomes, ((Active) newState).sequenceNr(), openFrom));
+  }
+
+  /** The closed bars, each followed by the pending predictions whose horizon it completes. */
+  private static List<Event> withResolutions(State state, List<Event> closed) {
+    if (!(state instanceof Active a) || a.predictions().pending().isEmpty()) {
+      return closed;
+    }
+    List<Event> events = new ArrayList<>(closed.size() + a.predictions().pending().size());
+    long barIndex = a.barCount();
+    for (Event event : closed) {
+      events.add(event);
+      barIndex++;
+      Bar bar = ((BarClosed) event).bar();
+      for (PendingPrediction pending : a.predictions().pending()) {
+        Prediction p = pending.prediction();
+        if (pending.barIndex() + p.horizon() == barIndex) {
+          events.add(
+              new PredictionResolved(
+                  p.asOf(), p.model(), p.modelVersion(), p.expectedReturn(),
+                  Math.log(bar.adjustedClose() / p.lastClose()), bar.start()));
+        }
+      }
+    }
+    return events;
+  }
+
+  /**
+   * {@code events} followed by what the newest of the {@code closed} bars does to the watches. The
+   * indicators after it are computed on a copy (only when a watch reads them), so alerts are
+   * decided here and written atomically with the bars that caused them.
+   */
+  private List<Event> withWatchEvents(State state, List<Event> events, List<Event> closed) {
+    if (!(state instanceof Active a) || a.watches().watches().isEmpty()) {
+      return events;
+    }
+    Map<String, Double> indicators = Map.of();
+    if (a.watches().readsIndicators()) {
+      IndicatorSet after = IndicatorSet.fromMemento(a.indicators().memento());
+      closed.forEach(e -> after.update(((BarClosed) e).bar()));
+      indicators = after.values();
+    }
+    Bar newest = ((BarClosed) closed.get(closed.size() - 1)).bar();
+    Observation observation = new Observation(newest, indicators, a.predictions().latest());
+    return concat(events, a.watches().evaluate(observation, a.sequenceNr() + events.size() + 1, clock.instant()));
+  }
+
+  private static List<Event> concat(List<Event> first, List<Event> second) {
+    if (second.isEmpty()) {
+      return first;
+    }
+    List<Event> all = new ArrayList<>(first);
+    all.addAll(second);
+    return all;
+  }
+
+  /** Publishes the alerts among the persisted {@code events} and hands those for webhooks over. */
+  private void announceAlerts(List<Event> events, Active state) {
+    for (Event event : events) {
+      if (event instanceof AlertFired fired) {
+        Watch.Delivery delivery = state.watches().watches().get(fired.alert().watchId()).watch().delivery();
+        if (delivery.sse()) {
+          updates.tell(Topic.publish(fired.alert()));
+        }
+        if (delivery.webhook() != null) {
+          webhooks.tell(new DeliverWebhook(fired.alert(), delivery.webhook(), 1));
+        }
+      }
+    }
+  }
+
+  private void requestPrediction(Bar bar, double[] features) {
+    Duration timeout = settings.predictionTimeout();
+    Instant deadline = clock.instant().plus(timeout);
+    context.ask(
+        ModelPool.PredictReply.class,
+        models,
+        timeout,
+        replyTo ->
+            new ModelPool.Predict(ticker, bar.start(), bar.interval(), bar.adjustedClose(), features, deadline, replyTo),
+        (reply, failure) ->
+            new PredictionReady(
+                bar.start(),
+                reply != null ? reply : new ModelPool.Unavailable("timeout", "no answer from the model pool within " + timeout)));
+  }
+
+  private ReplyEffect<Event, State> predictionReady(State state, PredictionReady ready) {
+    if (!(state instanceof Active a) || a.lastBar() == null || !a.lastBar().start().equals(ready.asOf())) {
+      // A newer bar closed meanwhile; a prediction from older data is not worth serving.
+      return Effect().noReply();
+    }
+    if (ready.reply() instanceof ModelPool.Predicted predicted) {
+      List<Event> events = List.of(new PredictionIssued(predicted.prediction(), a.barCount()));
+      if (!a.watches().watches().isEmpty()) {
+        Map<String, Double> indicators = a.watches().readsIndicators() ? a.indicators().values() : Map.of();
+        Observation observation = new Observation(a.lastBar(), indicators, predicted.prediction());
+        events = concat(events, a.watches().evaluate(observation, a.sequenceNr() + 2, clock.instant()));
+      }
+      List<Event> persisted = events;
+      return Effect()
+          .persist(persisted)
+          .thenRun(
+              newState -> {
+                // The prediction's own sequence number: alerts it caused follow it.
+                updates.tell(
+                    Topic.publish(
+                        new PredictionUpdate(ticker, a.sequenceNr() + 1, ready.asOf(), predicted.prediction(), null)));
+                announceAlerts(persisted, (Active) newState);
+              })
+          .thenNoReply();
+    }
+    ModelPool.Unavailable failed = (ModelPool.Unavailable) ready.reply();
+    updates.tell(Topic.publish(unavailable(a, failed.code(), failed.reason())));
+    return Effect().noReply();
+  }
+
+  /** Records why the newest bar has no prediction, for views and the stream. */
+  private PredictionUpdate unavailable(Active state, String code, String reason) {
+    unavailable =
+        new PredictionUpdate(
+            ticker, state.sequenceNr(), state.lastBar().start(), null, new PredictionUpdate.Unavailable(code, reason));
+    return unavailable;
+  }
+
+  private ReplyEffect<Event, State> addWatch(State state, AddWatch cmd) {
+    if (!(state instanceof Active a) || a.lastBar() == null) {
+      return Effect().reply(cmd.replyTo(), new WatchRefused("unknown-ticker", "no bar has been received for " + ticker));
+    }
+    Watch watch = cmd.watch();
+    Observation now = new Observation(a.lastBar(), a.indicators().values(), a.predictions().latest());
+    return Effect()
+        .persist(new WatchAdded(watch, watch.condition().holds(now)))
+        .thenReply(cmd.replyTo(), newState -> new WatchOk(watchBook(newState).watches().get(watch.id()).view()));
+  }
+
+  private ReplyEffect<Event, State> removeWatch(State state, RemoveWatch cmd) {
+    WatchBook.WatchState watch = watchBook(state).watches().get(cmd.watchId());
+    if (watch == null) {
+      return Effect().reply(cmd.replyTo(), unknownWatch(cmd.watchId()));
+    }
+    if (!watch.watch().owner().equals(cmd.owner())) {
+      return Effect().reply(cmd.replyTo(), new WatchRefused("forbidden", "watch " + cmd.watchId() + " belongs to someone else"));
+    }
+    return Effect()
+        .persist(new WatchRemoved(cmd.watchId(), clock.instant()))
+        .thenReply(cmd.replyTo(), newState -> new WatchOk(watch.view()));
+  }
+
+  private ReplyEffect<Event, State> getWatch(State state, GetWatch cmd) {
+    WatchBook.WatchState watch = watchBook(state).watches().get(cmd.watchId());
+    return Effect().reply(cmd.replyTo(), watch == null ? unknownWatch(cmd.watchId()) : new WatchOk(watch.view()));
+  }
+
+  private static WatchRefused unknownWatch(String watchId) {
+    return new WatchRefused("unknown-watch", "there is no watch " + watchId);
+  }
+
+  private ReplyEffect<Event, State> recordWebhookOutcome(State state, RecordWebhookOutcome cmd) {
+    if (!watchBook(state).awaits(cmd.outcome())) {
+      // Already recorded, or the watch was removed meanwhile.
+      return Effect().noReply();
+    }
+    return Effect().persist(cmd.outcome()).thenNoReply();
+  }
+
+  private static WatchBook watchBook(State state) {
+    return state instanceof Active a ? a.watches() : WatchBook.EMPTY;
   }
 
   private ReplyEffect<Event, State> passivate(State state, Passivate cmd) {
@@ -452,8 +852,10 @@ public final class TickerEntity
   }
 
   private TickerView view(Active state) {
+    boolean latestUnavailable = unavailable != null && unavailable.asOf().equals(state.lastBar().start());
     return new TickerView(
-        ticker, state.sequenceNr(), state.lastBar(), state.indicators().values(), state.barCount(), state.updatedAt());
+        ticker, state.sequenceNr(), state.lastBar(), state.indicators().values(), state.barCount(), state.updatedAt(),
+        state.predictions().latest(), latestUnavailable ? unavailable.unavailable() : null, state.predictions().scores());
   }
 
   // ---- events -----------------------------------------------------------------------------
@@ -464,6 +866,14 @@ public final class TickerEntity
         .forAnyState()
         .onEvent(BarClosed.class, this::onBarClosed)
         .onEvent(TradesCheckpointed.class, this::onTradesCheckpointed)
+        .onEvent(PredictionIssued.class, (state, event) -> withPredictions(state, a -> a.predictions().issued(event)))
+        .onEvent(PredictionResolved.class, (state, event) -> withPredictions(state, a -> a.predictions().resolved(event)))
+        .onEvent(WatchAdded.class, (state, event) -> withWatches(state, book -> book.added(event)))
+        .onEvent(WatchRemoved.class, (state, event) -> withWatches(state, book -> book.removed(event.watchId())))
+        .onEvent(AlertFired.class, (state, event) -> withWatches(state, book -> book.fired(event)))
+        .onEvent(WatchRearmed.class, (state, event) -> withWatches(state, book -> book.rearmed(event)))
+        .onEvent(WebhookDelivered.class, (state, event) -> withWatches(state, book -> book.delivered(event)))
+        .onEvent(WebhookFailed.class, (state, event) -> withWatches(state, book -> book.failed(event)))
         .build();
   }
 
@@ -471,6 +881,8 @@ public final class TickerEntity
     IndicatorSet indicators = state instanceof Active a ? a.indicators() : IndicatorSet.standard();
     indicators.update(event.bar());
     long barCount = state instanceof Active a ? a.barCount() : 0;
+    PredictionBook predictions = state instanceof Active a ? a.predictions() : PredictionBook.EMPTY;
+    WatchBook watches = state instanceof Active a ? a.watches() : WatchBook.EMPTY;
     // Every event type advances sequenceNr by one, so it equals the journal's sequence number.
     return new Active(
         event.bar(),
@@ -480,16 +892,35 @@ public final class TickerEntity
         event.guard(),
         barCount + 1,
         sequenceNr(state) + 1,
-        event.recordedAt());
+        event.recordedAt(),
+        predictions,
+        watches);
+  }
+
+  private static State withPredictions(State state, Function<Active, PredictionBook> change) {
+    Active a = (Active) state;
+    return new Active(
+        a.lastBar(), a.indicators(), a.offsets(), a.bars(), a.guard(), a.barCount(), a.sequenceNr() + 1, a.updatedAt(),
+        change.apply(a), a.watches());
+  }
+
+  private static State withWatches(State state, UnaryOperator<WatchBook> change) {
+    Active a = (Active) state;
+    return new Active(
+        a.lastBar(), a.indicators(), a.offsets(), a.bars(), a.guard(), a.barCount(), a.sequenceNr() + 1, a.updatedAt(),
+        a.predictions(), change.apply(a.watches()));
   }
 
   private State onTradesCheckpointed(State state, TradesCheckpointed event) {
     if (!(state instanceof Active a)) {
       // Trades checkpointed before the first bar closed: nothing to show yet, and nothing lost —
       // recovery starts the trade side from this event's state.
-      return new Active(null, IndicatorSet.standard(), event.offsets(), event.bars(), event.guard(), 0, 1, event.recordedAt());
+      return new Active(
+          null, IndicatorSet.standard(), event.offsets(), event.bars(), event.guard(), 0, 1, event.recordedAt(),
+          PredictionBook.EMPTY, WatchBook.EMPTY);
     }
     return new Active(
-        a.lastBar(), a.indicators(), event.offsets(), event.bars(), event.guard(), a.barCount(), a.sequenceNr() + 1, event.recordedAt());
+        a.lastBar(), a.indicators(), event.offsets(), event.bars(), event.guard(), a.barCount(), a.sequenceNr() + 1,
+        event.recordedAt(), a.predictions(), a.watches());
   }
 }

@@ -19,6 +19,7 @@ import io.tickcast.actors.TickerEntity.ViewReply;
 import io.tickcast.features.IndicatorSet;
 import io.tickcast.features.data.DailyBarCsv;
 import io.tickcast.protocols.Bar;
+import io.tickcast.protocols.TickerUpdate;
 import io.tickcast.protocols.TickerView;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,7 +46,8 @@ class TickerEntityTest {
   private static ActorTestKit testKit;
   private static List<Bar> aapl;
 
-  private TestProbe<TickerView> updates;
+  private TestProbe<TickerUpdate> updates;
+  private TestProbe<ModelPool.Command> models;
   private EventSourcedBehaviorTestKit<Command, Event, State> entity;
 
   @BeforeAll
@@ -63,7 +65,8 @@ class TickerEntityTest {
   @BeforeEach
   void freshEntity() {
     updates = testKit.createTestProbe();
-    ActorRef<Topic.Command<TickerView>> topic = testKit.spawn(Topic.create(TickerView.class, "updates"));
+    models = testKit.createTestProbe();
+    ActorRef<Topic.Command<TickerUpdate>> topic = testKit.spawn(Topic.create(TickerUpdate.class, "updates"));
     topic.tell(Topic.subscribe(updates.ref()));
     // The topic handles messages in order: once it reports the subscriber, publishing reaches it.
     TestProbe<TopicStats> stats = testKit.createTestProbe();
@@ -72,7 +75,7 @@ class TickerEntityTest {
     entity =
         EventSourcedBehaviorTestKit.create(
             testKit.system(),
-            TickerEntity.create("AAPL", topic, Clock.fixed(NOW, ZoneOffset.UTC), TickerEntity.Settings.defaults()),
+            TickerEntity.create("AAPL", topic, models.ref(), Clock.fixed(NOW, ZoneOffset.UTC), TickerEntity.Settings.defaults()),
             // State holds the mutable indicator set and is persisted in its snapshot form,
             // whose serialization round trip is checked by snapshotSurvivesSerialization.
             new EventSourcedBehaviorTestKit.SerializationSettings(true, true, true, true, false));
@@ -104,7 +107,7 @@ class TickerEntityTest {
     assertThat(result.reply()).isEqualTo(new Ack(List.of(new Applied()), 1, -1));
     assertThat(result.event()).isEqualTo(new BarClosed(bar, Double.NaN, 0, Map.of(0, 41L), null, null, NOW));
 
-    TickerView published = updates.receiveMessage();
+    TickerView published = updates.expectMessageClass(TickerView.class);
     assertThat(published.bar()).isEqualTo(bar);
     assertThat(published.sequenceNr()).isEqualTo(1);
     assertThat(view()).isEqualTo(published);
@@ -159,7 +162,8 @@ class TickerEntityTest {
 
     entity.restart();
 
-    assertThat(view()).isEqualTo(before);
+    // Why the newest bar has no prediction (nobody answers here) is not durable, by design.
+    assertThat(view()).usingRecursiveComparison().ignoringFields("predictionUnavailable").isEqualTo(before);
     // and it goes on from where it was: dedup state survived too
     assertThat(outcome(aapl.get(n - 1), n - 1)).isInstanceOf(Duplicate.class);
     assertThat(apply(aapl.get(n), n).reply()).isEqualTo(new Ack(List.of(new Applied()), n + 1, -1));

@@ -22,6 +22,7 @@ import io.tickcast.features.bars.SaleConditionFilter;
 import io.tickcast.features.bars.Session;
 import io.tickcast.features.validation.TradeGuard;
 import io.tickcast.protocols.Bar;
+import io.tickcast.protocols.TickerUpdate;
 import io.tickcast.protocols.TickerView;
 import io.tickcast.protocols.Trade;
 import java.time.Clock;
@@ -49,15 +50,19 @@ class TickerEntityTradesTest {
           Session.REGULAR,
           Duration.ofSeconds(5),
           SaleConditionFilter.ALL,
-          new TradeGuard.Config(Duration.ofSeconds(5), Duration.ofMinutes(5), 5, 10.0, 0.0005));
+          new TradeGuard.Config(Duration.ofSeconds(5), Duration.ofMinutes(5), 5, 10.0, 0.0005),
+          Duration.ofSeconds(2));
 
   private static ActorTestKit testKit;
-  private static ActorRef<Topic.Command<TickerView>> topic;
+  private static ActorRef<Topic.Command<TickerUpdate>> topic;
+  // Asked for predictions once enough bars closed; these tests are about bars, so nobody answers.
+  private static TestProbe<ModelPool.Command> models;
 
   @BeforeAll
   static void startKit() {
     testKit = PersistenceTestKits.create();
-    topic = testKit.spawn(Topic.create(TickerView.class, "trade-updates"));
+    topic = testKit.spawn(Topic.create(TickerUpdate.class, "trade-updates"));
+    models = testKit.createTestProbe();
   }
 
   @AfterAll
@@ -68,7 +73,7 @@ class TickerEntityTradesTest {
   private static EventSourcedBehaviorTestKit<Command, Event, State> entity(String ticker) {
     return EventSourcedBehaviorTestKit.create(
         testKit.system(),
-        TickerEntity.create(ticker, topic, Clock.fixed(OPEN, ZoneOffset.UTC), SETTINGS),
+        TickerEntity.create(ticker, topic, models.ref(), Clock.fixed(OPEN, ZoneOffset.UTC), SETTINGS),
         new EventSourcedBehaviorTestKit.SerializationSettings(true, true, true, true, false));
   }
 
@@ -171,14 +176,14 @@ class TickerEntityTradesTest {
   @Test
   void passivationMakesInMemoryTradesDurable() {
     TestProbe<Ack> replies = testKit.createTestProbe();
-    ActorRef<Command> first = testKit.spawn(TickerEntity.create("SPY", topic, Clock.fixed(OPEN, ZoneOffset.UTC), SETTINGS));
+    ActorRef<Command> first = testKit.spawn(TickerEntity.create("SPY", topic, models.ref(), Clock.fixed(OPEN, ZoneOffset.UTC), SETTINGS));
     first.tell(batch(replies, trade("SPY", 5, 168.0, 100, 1), 100, trade("SPY", 6, 168.1, 100, 2), 101));
     assertThat(replies.receiveMessage()).isEqualTo(new Ack(List.of(new Applied(), new Applied()), 0, 100));
 
     first.tell(new Passivate());
     replies.expectTerminated(first);
 
-    ActorRef<Command> second = testKit.spawn(TickerEntity.create("SPY", topic, Clock.fixed(OPEN, ZoneOffset.UTC), SETTINGS));
+    ActorRef<Command> second = testKit.spawn(TickerEntity.create("SPY", topic, models.ref(), Clock.fixed(OPEN, ZoneOffset.UTC), SETTINGS));
     second.tell(batch(replies, trade("SPY", 6, 168.1, 100, 2), 101, trade("SPY", 65, 168.2, 100, 3), 102));
     Ack ack = replies.receiveMessage();
     assertThat(ack.outcomes().get(0)).isInstanceOf(Duplicate.class);

@@ -11,9 +11,14 @@ import io.tickcast.ingest.TradingSession;
 import io.tickcast.persistence.CassandraSchema;
 import io.tickcast.protocols.IngestCounts;
 import io.tickcast.protocols.MarketEventCodec;
+import io.tickcast.protocols.WireFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,10 +37,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * End-to-end ingest benchmark on this machine: one real day of trade prints in Kafka, read once by
- * a plain Kafka consumer (the baseline) and once by a Tickcast node (decode, validate, bars,
- * indicators, journal writes, commits), in the same run against the same broker. The ratio of the
- * two rates is the figure that counts; absolute rates depend on the machine.
+ * End-to-end ingest benchmark on this machine: real days of trade prints in Kafka, in one or more
+ * wire formats, each read by a plain Kafka consumer that only takes the bytes, by one that also
+ * decodes them, and by a Tickcast node (decode, validate, bars, indicators, journal writes,
+ * commits), in the same run against the same broker. The ratio of the node's rate to the plain
+ * consumer's of the same format is the figure that counts; absolute rates depend on the machine.
+ *
+ * <p>With several formats and {@code --runs}, every run measures every format (in alternating
+ * order, so neither always runs on a colder JVM); each node run gets a fresh keyspace and consumer
+ * group, so each does the full work.
  */
 @Command(
     name = "bench-ingest",
@@ -58,8 +68,65 @@ final class BenchIngestCommand implements Callable<Integer> {
   @Option(names = "--partitions", description = "Default: ${DEFAULT-VALUE}", defaultValue = "4")
   int partitions;
 
+  @Option(
+      names = "--wire-format",
+      split = ",",
+      description = "Wire format(s) of the records, each in its own topic: binary, json or json,binary. Default: ${DEFAULT-VALUE}",
+      defaultValue = "binary",
+      converter = ReplayCommand.WireFormatConverter.class)
+  List<WireFormat> formats;
+
+  @Option(names = "--runs", description = "Measurements of every format (one infrastructure start). Default: ${DEFAULT-VALUE}", defaultValue = "1")
+  int runs;
+
   @Option(names = "--work-dir", description = "Default: ${DEFAULT-VALUE}", defaultValue = "target/bench-infra")
   Path workDir;
+
+  /** One run's figures for one format: records/s, and CPU microseconds per record of this JVM. */
+  private record Result(
+      WireFormat format, int run, double plain, double decoding, double node, double plainCpu, double decodingCpu, double nodeCpu) {}
+
+  /** A phase's rate, and the CPU time this JVM spent per record meanwhile (less noisy on a busy machine). */
+  private record Rate(double perSecond, double cpuMicrosPerRecord) {}
+
+  /**
+   * CPU time of this JVM and of its child processes (Kafka, Cassandra) since creation: on a
+   * shared machine the wall-clock rates vary with the neighbours' load, the CPU cost per record
+   * much less.
+   */
+  private static final class CpuMeter {
+    private final long records;
+    private final long self = cpuNanos(ProcessHandle.current());
+    private final Map<Long, Long> children = new HashMap<>();
+
+    CpuMeter(long records) {
+      this.records = records;
+      ProcessHandle.current().children().forEach(c -> children.put(c.pid(), cpuNanos(c)));
+    }
+
+    /** Prints the CPU time spent since creation; returns this JVM's in microseconds per record. */
+    double report() {
+      long selfNanos = cpuNanos(ProcessHandle.current()) - self;
+      StringBuilder line = new StringBuilder(String.format("  cpu: this JVM %.1f s (%.2f us/record)", selfNanos / 1e9, selfNanos / 1e3 / records));
+      ProcessHandle.current()
+          .children()
+          .forEach(
+              c -> {
+                Long before = children.get(c.pid());
+                if (before != null) {
+                  String name = c.info().arguments().map(a -> String.join(" ", a)).orElse("");
+                  String what = name.contains("CassandraDaemon") ? "cassandra" : name.contains("kafka") ? "kafka" : "pid " + c.pid();
+                  line.append(String.format(", %s %.1f s", what, (cpuNanos(c) - before) / 1e9));
+                }
+              });
+      System.out.println(line);
+      return selfNanos / 1e3 / records;
+    }
+
+    private static long cpuNanos(ProcessHandle process) {
+      return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -67,58 +134,110 @@ final class BenchIngestCommand implements Callable<Integer> {
     if (files.isEmpty()) {
       throw new UserError("no tick files for " + tickers + " " + from + ".." + to + " in " + ProjectPaths.resolve(ticks));
     }
+    if (runs < 1) {
+      throw new UserError("--runs must be at least 1");
+    }
+    List<WireFormat> formats = this.formats.stream().distinct().toList();
     DevInfra.Settings infraSettings =
         DevInfra.Settings.defaults(ProjectPaths.home(), ProjectPaths.resolve(workDir)).withPorts(19242, 19292, 19293);
     DevInfra.deleteWorkDir(infraSettings);
     try (DevInfra infra = DevInfra.start(infraSettings)) {
-      String topic = "bench-ticks";
-      Config config =
-          NodeConfig.load(
-              Map.of(
-                  "tickcast.cassandra.contact-point", infra.cassandraContactPoint(),
-                  "tickcast.cassandra.keyspace", "bench",
-                  "tickcast.kafka.bootstrap-servers", infra.kafkaBootstrapServers(),
-                  "tickcast.ingest.topic", topic,
-                  "tickcast.metrics.enabled", false,
-                  "tickcast.http.port", 0,
-                  "pekko.management.http.port", 0,
-                  "pekko.remote.artery.canonical.port", 0));
-      SchemaCommand.apply(infra.cassandraContactPoint(), "datacenter1", "bench", CassandraSchema.DEV_REPLICATION);
-      KafkaTopics.ensure(infra.kafkaBootstrapServers(), partitions, topic, topic + ".quarantine");
-
-      long produced;
-      try (ProducerSystem producer = ProducerSystem.start(config)) {
-        long t0 = System.nanoTime();
-        ReplayResult result =
-            KafkaReplay.run(producer.system(), new TickReplay(files, TradingSession.REGULAR, Pacing.UNPACED), infra.kafkaBootstrapServers(), topic)
-                .toCompletableFuture()
-                .get(30, TimeUnit.MINUTES);
-        produced = result.produced();
-        report("produce (replay -> Kafka)", produced, System.nanoTime() - t0);
-
-        double plainRate = plainConsumer(producer.system(), infra.kafkaBootstrapServers(), topic, produced, false);
-        double decodingRate = plainConsumer(producer.system(), infra.kafkaBootstrapServers(), topic, produced, true);
-        double nodeRate = throughNode(config, produced);
-        System.out.printf("ratio node / plain consumer: %.3f%n", nodeRate / plainRate);
-        System.out.printf("ratio node / plain consumer that also decodes the JSON: %.3f%n", nodeRate / decodingRate);
+      Map<WireFormat, String> topics = new HashMap<>();
+      for (WireFormat format : formats) {
+        String topic = "bench-ticks-" + format;
+        topics.put(format, topic);
+        KafkaTopics.ensure(infra.kafkaBootstrapServers(), partitions, topic, topic + ".quarantine");
       }
+      List<Result> results = new ArrayList<>();
+      try (ProducerSystem producer = ProducerSystem.start(nodeConfig(infra, topics.get(formats.get(0)), "bench", "unused"))) {
+        long produced = -1;
+        for (WireFormat format : formats) {
+          long t0 = System.nanoTime();
+          ReplayResult result =
+              KafkaReplay.run(
+                      producer.system(),
+                      new TickReplay(files, TradingSession.REGULAR, Pacing.UNPACED),
+                      infra.kafkaBootstrapServers(),
+                      topics.get(format),
+                      format)
+                  .toCompletableFuture()
+                  .get(30, TimeUnit.MINUTES);
+          produced = result.produced();
+          report("produce (replay -> Kafka, " + format + ")", produced, System.nanoTime() - t0);
+        }
+        for (int run = 1; run <= runs; run++) {
+          // Alternate the order, so that no format always runs first on a cold JVM.
+          List<WireFormat> order = new ArrayList<>(formats);
+          if (run % 2 == 0) {
+            java.util.Collections.reverse(order);
+          }
+          for (WireFormat format : order) {
+            String topic = topics.get(format);
+            System.out.printf("%n--- run %d of %d, %s records (topic %s)%n", run, runs, format, topic);
+            Rate plain = plainConsumer(producer.system(), infra.kafkaBootstrapServers(), topic, produced, format, false);
+            Rate decoding = plainConsumer(producer.system(), infra.kafkaBootstrapServers(), topic, produced, format, true);
+            String keyspace = "bench_" + format + "_" + run;
+            SchemaCommand.apply(infra.cassandraContactPoint(), "datacenter1", keyspace, CassandraSchema.DEV_REPLICATION);
+            Rate node = throughNode(nodeConfig(infra, topic, keyspace, "bench-node-" + UUID.randomUUID()), produced);
+            results.add(
+                new Result(
+                    format, run, plain.perSecond(), decoding.perSecond(), node.perSecond(),
+                    plain.cpuMicrosPerRecord(), decoding.cpuMicrosPerRecord(), node.cpuMicrosPerRecord()));
+            System.out.printf("ratio node / plain consumer (%s): %.3f%n", format, node.perSecond() / plain.perSecond());
+            System.out.printf(
+                "ratio node / plain consumer that also decodes (%s): %.3f%n", format, node.perSecond() / decoding.perSecond());
+          }
+        }
+      }
+      summary(results);
     }
     return 0;
   }
 
+  private static Config nodeConfig(DevInfra infra, String topic, String keyspace, String groupId) {
+    return NodeConfig.load(
+        Map.of(
+            "tickcast.cassandra.contact-point", infra.cassandraContactPoint(),
+            "tickcast.cassandra.keyspace", keyspace,
+            "tickcast.kafka.bootstrap-servers", infra.kafkaBootstrapServers(),
+            "tickcast.ingest.topic", topic,
+            "tickcast.ingest.group-id", groupId,
+            "tickcast.metrics.enabled", false,
+            "tickcast.http.port", 0,
+            "pekko.management.http.port", 0,
+            "pekko.remote.artery.canonical.port", 0));
+  }
+
+  private static void summary(List<Result> results) {
+    System.out.printf(
+        "%n=== bench-ingest summary (records/s; ratios against the plain consumer of the same format;"
+            + " CPU us/record of this JVM: plain / plain+decode / node)%n");
+    System.out.printf(
+        "%-7s %3s %12s %14s %12s %11s %14s %22s%n",
+        "format", "run", "plain bytes", "plain+decode", "node", "node/plain", "node/decoding", "cpu us/rec p / d / n");
+    for (Result r : results) {
+      System.out.printf(
+          "%-7s %3d %,12.0f %,14.0f %,12.0f %11.3f %14.3f %8.2f /%5.2f /%5.2f%n",
+          r.format(), r.run(), r.plain(), r.decoding(), r.node(), r.node() / r.plain(), r.node() / r.decoding(),
+          r.plainCpu(), r.decodingCpu(), r.nodeCpu());
+    }
+  }
+
   /**
-   * Reads every record once with a plain consumer in a fresh group, decoding the JSON too when
+   * Reads every record once with a plain consumer in a fresh group, decoding the records too when
    * {@code decode}; returns records/s.
    */
-  private static double plainConsumer(ActorSystem<?> system, String bootstrap, String topic, long records, boolean decode)
-      throws Exception {
+  private static Rate plainConsumer(
+      ActorSystem<?> system, String bootstrap, String topic, long records, WireFormat format, boolean decode) throws Exception {
     ConsumerSettings<String, byte[]> settings =
         ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())
             .withBootstrapServers(bootstrap)
             .withGroupId("bench-plain-" + UUID.randomUUID())
             .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     long t0 = System.nanoTime();
+    CpuMeter cpu = new CpuMeter(records);
     long[] first = new long[1];
+    long[] malformed = new long[1];
     Consumer.plainSource(settings, Subscriptions.topics(topic))
         .map(r -> {
           if (first[0] == 0) {
@@ -130,37 +249,47 @@ final class BenchIngestCommand implements Callable<Integer> {
         .runForeach(
             r -> {
               if (decode) {
-                MarketEventCodec.decode(r.value());
+                try {
+                  MarketEventCodec.decode(r.value());
+                } catch (io.tickcast.protocols.MalformedRecordException e) {
+                  malformed[0]++;
+                }
               }
             },
             system)
         .toCompletableFuture()
         .get(30, TimeUnit.MINUTES);
     long elapsed = System.nanoTime() - first[0];
-    report(decode ? "plain Kafka consumer + JSON decoding" : "plain Kafka consumer", records, elapsed);
-    System.out.printf("  (including group join: %.1f s)%n", (System.nanoTime() - t0) / 1e9);
-    return records / (elapsed / 1e9);
+    report(decode ? "plain Kafka consumer + " + format + " decoding" : "plain Kafka consumer (" + format + " bytes)", records, elapsed);
+    System.out.printf("  (including group join: %.1f s%s)%n", (System.nanoTime() - t0) / 1e9, malformed[0] == 0 ? "" : "; malformed: " + malformed[0]);
+    return new Rate(records / (elapsed / 1e9), cpu.report());
   }
 
   /** Starts a node on the topic and times it from its first handled record to the last. */
-  private static double throughNode(Config config, long records) throws Exception {
+  private static Rate throughNode(Config config, long records) throws Exception {
+    CpuMeter cpu = new CpuMeter(records);
     ActorSystem<Void> system = Node.start(config);
     try {
       NodeStatus.get(system).httpPort.get(2, TimeUnit.MINUTES); // the node is wired
       IngestStats stats = NodeStatus.get(system).ingestStats();
       long first = 0;
+      LocalTime firstAt = null;
       long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
       while (handled(stats.snapshot()) < records && System.nanoTime() < deadline) {
         if (first == 0 && handled(stats.snapshot()) > 0) {
           first = System.nanoTime();
+          firstAt = LocalTime.now().truncatedTo(ChronoUnit.MILLIS);
         }
         LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
       }
       long elapsed = System.nanoTime() - first;
       IngestCounts counts = stats.snapshot();
       report("Tickcast node (entities, journal, commits)", handled(counts), elapsed);
-      System.out.printf("  applied %d, duplicates %d, refused %s%n", counts.applied(), counts.duplicates(), counts.rejected());
-      return handled(counts) / (elapsed / 1e9);
+      // The window, for profiles recorded over the whole benchmark (JFR).
+      System.out.printf(
+          "  applied %d, duplicates %d, refused %s; busy %s .. %s%n",
+          counts.applied(), counts.duplicates(), counts.rejected(), firstAt, LocalTime.now().truncatedTo(ChronoUnit.MILLIS));
+      return new Rate(handled(counts) / (elapsed / 1e9), cpu.report());
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().join();

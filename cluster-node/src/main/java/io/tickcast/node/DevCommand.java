@@ -85,6 +85,14 @@ final class DevCommand implements Callable<Integer> {
         topic,
         config.getString("tickcast.ingest.quarantine-topic"));
     log.info("Schema and topic in place in {} ms", (System.nanoTime() - schemaStart) / 1_000_000);
+    // Kept beside the dev data folder (under target/, never in the repository), so restarts
+    // print the same key even when the data is wiped.
+    String adminKey =
+        KeysCommand.devAdminKey(
+            infra.cassandraContactPoint(),
+            config.getString("tickcast.cassandra.datacenter"),
+            config.getString("tickcast.cassandra.keyspace"),
+            dir.resolveSibling("dev-admin.key"));
     DailyBarReplay dailyReplay = replay.toReplay();
 
     metrics.join();
@@ -105,14 +113,17 @@ final class DevCommand implements Callable<Integer> {
     String http = "http://" + config.getString("tickcast.http.host") + ":" + port;
     System.out.printf(
         "%nTickcast is ready in %.1f s%n"
-            + "  tickers      %s/api/v1/tickers%n"
-            + "  one ticker   %s/api/v1/tickers/AAPL%n"
-            + "  live stream  curl -N %s/api/v1/stream%n"
+            + "  admin key    export TICKCAST_KEY=%s%n"
+            + "  dashboard    %s/%n"
+            + "  tickers      curl -H \"Authorization: Bearer $TICKCAST_KEY\" %s/api/v1/tickers%n"
+            + "  prediction   curl -H \"Authorization: Bearer $TICKCAST_KEY\" %s/api/v1/tickers/AAPL/prediction%n"
+            + "  live stream  curl -N -H \"Authorization: Bearer $TICKCAST_KEY\" %s/api/v1/stream%n"
+            + "  models       curl -H \"Authorization: Bearer $TICKCAST_KEY\" %s/api/v1/models%n"
             + "  readiness    http://%s:%d/ready%n"
             + "  metrics      http://%s:%d/metrics%n"
             + "  Cassandra %s, Kafka %s, data and logs in %s%n"
             + "Replaying %s; Ctrl-C stops everything.%n%n",
-        seconds, http, http, http,
+        seconds, adminKey, http, http, http, http, http,
         config.getString("pekko.management.http.hostname"), managementPort,
         config.getString("kamon.prometheus.embedded-server.hostname"), config.getInt("kamon.prometheus.embedded-server.port"),
         infra.cassandraContactPoint(), infra.kafkaBootstrapServers(), dir,

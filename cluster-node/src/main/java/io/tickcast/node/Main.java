@@ -19,8 +19,12 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       ReplayTicksCommand.class,
       SchemaCommand.class,
+      KeysCommand.class,
+      ModelsCommand.class,
       TrainCommand.class,
-      BenchIngestCommand.class
+      EvaluateCommand.class,
+      BenchIngestCommand.class,
+      BenchModelsCommand.class
     })
 public final class Main implements Callable<Integer> {
 

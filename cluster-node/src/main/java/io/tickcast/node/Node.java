@@ -1,10 +1,24 @@
 package io.tickcast.node;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import com.typesafe.config.Config;
+import io.tickcast.actors.ModelPool;
+import io.tickcast.actors.StreamHub;
 import io.tickcast.actors.TickerEntity;
 import io.tickcast.http.ApiRoutes;
-import io.tickcast.protocols.TickerView;
+import io.tickcast.http.CorsSettings;
+import io.tickcast.http.WatchRoutes;
+import io.tickcast.http.security.Security;
+import io.tickcast.http.security.Tls;
+import io.tickcast.model.ModelArtifact;
+import io.tickcast.persistence.ModelRegistry;
+import io.tickcast.protocols.TickerUpdate;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -14,13 +28,17 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.HttpsConnectionContext;
+import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.kafka.ConsumerRebalanceEvent;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 import org.apache.pekko.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,11 +81,34 @@ public final class Node {
           joinCluster(system, tc.getString("cluster.join"));
           PekkoManagement.get(system).start();
 
-          ActorRef<Topic.Command<TickerView>> updates =
-              ctx.spawn(Topic.create(TickerView.class, UPDATES_TOPIC), UPDATES_TOPIC);
+          CompletionStage<CqlSession> cassandra =
+              CassandraSessionRegistry.get(system).sessionFor("pekko.persistence.cassandra").underlying();
+          String keyspace = tc.getString("cassandra.keyspace");
+
+          ActorRef<ModelPool.Command> models = ctx.spawn(ModelPool.create(ModelPool.Settings.fromConfig(tc)), "model-pool");
+          CompletionStage<ModelRegistry> registry = startRegistry(system, cassandra, keyspace, tc);
+          ActorRef<Topic.Command<ModelChampionWatcher.AliasesChanged>> modelAnnouncements =
+              ctx.spawn(
+                  Topic.create(ModelChampionWatcher.AliasesChanged.class, ModelChampionWatcher.TOPIC), ModelChampionWatcher.TOPIC);
+          ctx.spawn(
+              ModelChampionWatcher.create(
+                  registry, tc.getString("models.name"), tc.getDuration("models.poll-interval"), models, modelAnnouncements),
+              "model-champion-watcher");
+
+          ActorRef<Topic.Command<TickerUpdate>> updates =
+              ctx.spawn(Topic.create(TickerUpdate.class, UPDATES_TOPIC), UPDATES_TOPIC);
+          ActorRef<TickerEntity.DeliverWebhook> webhooks =
+              ctx.spawn(
+                  WebhookDelivery.create(
+                      WebhookDelivery.Settings.fromConfig(tc.getConfig("watches.webhook")),
+                      ticker -> ClusterSharding.get(system).entityRefFor(TickerEntity.ENTITY_KEY, ticker),
+                      Clock.systemUTC()),
+                  "webhook-delivery");
           TickerEntity.init(
               system,
               updates,
+              models,
+              webhooks,
               TickerEntity.Settings.fromConfig(tc),
               entity ->
                   entity
@@ -76,16 +117,41 @@ public final class Node {
                           new ExternalShardAllocationStrategy(
                               Adapter.toClassic(system), TickerEntity.ENTITY_KEY.name(), Timeout.create(Duration.ofSeconds(5)))));
 
+          TickerHistoryProjection.init(system, cassandra, keyspace);
+
           IngestStats stats = new IngestStats();
           NodeStatus.get(system).ingestStats(stats);
+          ActorRef<StreamHub.Command> streamHub =
+              ctx.spawn(StreamHub.create(updates, tc.getInt("http.sse-replay-per-ticker")), "stream-hub");
           ShardedTickerService service =
               new ShardedTickerService(
                   system,
-                  updates,
+                  streamHub,
                   stats,
+                  cassandra.thenCompose(session -> TickerHistoryStore.prepare(session, keyspace)),
                   tc.getDuration("http.ask-timeout"),
                   tc.getInt("http.sse-client-buffer"));
-          bindHttp(system, new ApiRoutes(service, tc.getDuration("http.sse-heartbeat")), tc);
+          Security security = security(cassandra, keyspace, tc);
+          bindHttp(
+              system,
+              new ApiRoutes(
+                  service,
+                  new PekkoClusterService(system, tc.getDuration("http.ask-timeout")),
+                  new RegistryModelCatalog(registry, service, modelAnnouncements),
+                  security,
+                  tc.getDuration("http.sse-heartbeat"),
+                  tc.getDuration("http.sse-stall-timeout"),
+                  CorsSettings.fromConfig(tc.getConfig("http.cors"))),
+              new WatchRoutes(
+                  new ShardedWatchService(
+                      system,
+                      cassandra.thenCompose(session -> CassandraWatchIndex.prepare(session, keyspace)),
+                      service,
+                      tc.getDuration("http.ask-timeout"),
+                      Clock.systemUTC()),
+                  security,
+                  tc.getDuration("http.sse-heartbeat")),
+              tc);
 
           if (tc.getBoolean("ingest.enabled")) {
             ActorRef<ConsumerRebalanceEvent> rebalances = ctx.spawn(KafkaShardAlignment.rebalanceListener(), "kafka-rebalances");
@@ -93,6 +159,45 @@ public final class Node {
           }
           return Behaviors.empty();
         });
+  }
+
+  /**
+   * The registry once its statements are prepared; with {@code models.bootstrap-default} the
+   * shipped model is registered and, if the model has no champion yet, made champion.
+   */
+  private static CompletionStage<ModelRegistry> startRegistry(
+      ActorSystem<?> system, CompletionStage<CqlSession> cassandra, String keyspace, Config tc) {
+    CompletionStage<ModelRegistry> registry = cassandra.thenCompose(session -> ModelRegistry.prepare(session, keyspace));
+    if (!tc.getBoolean("models.bootstrap-default")) {
+      return registry;
+    }
+    String by = "node:" + Cluster.get(system).selfMember().address();
+    return registry.thenCompose(
+        r -> {
+          try {
+            ModelArtifact shipped = ModelArtifact.loadDefault();
+            return r.bootstrapDefault(shipped, by)
+                .thenApply(
+                    done -> {
+                      log.info(
+                          "Model {}: champion is {}{}", shipped.metadata().name(), done.champion().version(),
+                          done.championAssigned() ? " (the shipped default, just bootstrapped)" : "");
+                      return r;
+                    });
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+  }
+
+  /** API keys and the audit log live in Cassandra; lookups wait for the session, not the node. */
+  private static Security security(CompletionStage<CqlSession> cassandra, String keyspace, Config tc) {
+    CompletionStage<CassandraApiKeyStore> keys = cassandra.thenApply(session -> new CassandraApiKeyStore(session, keyspace));
+    CompletionStage<CassandraAuditLog> audit = cassandra.thenApply(session -> new CassandraAuditLog(session, keyspace));
+    return Security.fromConfig(
+        tc.getConfig("security"),
+        hash -> keys.thenCompose(store -> store.lookup(hash)),
+        entry -> audit.thenCompose(log -> log.append(entry)));
   }
 
   private static void joinCluster(ActorSystem<?> system, String mode) {
@@ -106,12 +211,15 @@ public final class Node {
     }
   }
 
-  private static void bindHttp(ActorSystem<?> system, ApiRoutes api, Config tc) {
+  private static void bindHttp(ActorSystem<?> system, ApiRoutes api, WatchRoutes watches, Config tc) {
     String host = tc.getString("http.host");
     int port = tc.getInt("http.port");
-    Http.get(system)
-        .newServerAt(host, port)
-        .bind(api.routes())
+    ServerBuilder server = Http.get(system).newServerAt(host, port);
+    Optional<HttpsConnectionContext> tls = Tls.fromConfig(tc.getConfig("http.tls"));
+    String scheme = tls.isPresent() ? "https" : "http";
+    tls.map(server::enableHttps)
+        .orElse(server)
+        .bind(api.routes(watches.routes()))
         .whenComplete(
             (binding, failure) -> {
               if (failure != null) {
@@ -121,7 +229,7 @@ public final class Node {
               } else {
                 binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
                 NodeStatus.get(system).httpPort.complete(binding.localAddress().getPort());
-                log.info("HTTP API on http://{}:{}/api/v1", host, port);
+                log.info("HTTP API on {}://{}:{}/api/v1", scheme, host, port);
               }
             });
   }

@@ -4,8 +4,6 @@ import io.tickcast.actors.TickerEntity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,16 +20,36 @@ import java.util.function.BiFunction;
  * interval (so quiet tickers close their bars), and says which offset became committable
  * ({@link DurableOffsets}). Used from one stream stage with parallelism 1.
  *
+ * <p>Works a batch at a time: the per-ticker state is reported once per ticker (every record of
+ * a ticker's batch carries the state after the batch), the clock is updated once per partition,
+ * and each partition's committable position is computed once.
+ *
  * @param <C> a record's committable handle
  */
 final class PartitionProgress<C> {
 
-  /** What handling one record did; {@code ticker} null for a record refused before any entity. */
-  record Handled<C>(int partition, long offset, String ticker, long openFrom, Instant eventTime, C committable) {}
+  /**
+   * What one ticker's entity reported after taking its records of a batch from {@code partition}
+   * (a ticker whose records came from several partitions is reported once per partition).
+   *
+   * @param openFrom the lowest offset the ticker now holds in memory only, -1 for none
+   * @param traded whether the records included trades (the ticker then gets the watermarks)
+   */
+  record TickerState(int partition, String ticker, long openFrom, boolean traded) {}
 
-  /** Records in the order Kafka delivered them, per partition. */
-  static final Comparator<Handled<?>> SOURCE_ORDER =
-      Comparator.<Handled<?>>comparingInt(Handled::partition).thenComparingLong(Handled::offset);
+  /**
+   * One batch, handled completely (applied, duplicate or quarantined): per record, in the order
+   * Kafka delivered them (offset order per partition; partitions may interleave), its partition,
+   * offset and committable handle.
+   *
+   * @param latestTrade per partition, the latest trade time of the batch in epoch milliseconds
+   *     (partitions without trades absent)
+   */
+  record Batch<C>(int[] partitions, long[] offsets, List<C> committables, Map<Integer, Long> latestTrade, List<TickerState> tickers) {
+    int size() {
+      return offsets.length;
+    }
+  }
 
   private final DurableOffsets<C> durable = new DurableOffsets<>();
   private final Map<Integer, Long> clocks = new ConcurrentHashMap<>();
@@ -63,50 +81,60 @@ final class PartitionProgress<C> {
   }
 
   /**
-   * Takes one batch's handled records, in source order, and returns the committable handles that
-   * became durable (at most one per partition: the highest).
+   * Takes one handled batch and returns the committable handles that became durable (at most one
+   * per partition: the highest).
    */
-  CompletionStage<List<C>> after(List<Handled<C>> batch) {
-    List<CompletionStage<Void>> watermarks = new ArrayList<>();
-    Set<Integer> clockedPartitions = new LinkedHashSet<>();
-    String lastTicker = null;
-    for (Handled<C> h : batch) {
-      // A ticker's records of one batch all carry the state after the batch: report it once.
-      if (h.ticker() != null && !h.ticker().equals(lastTicker)) {
-        lastTicker = h.ticker();
-        durable.openFrom(h.partition(), h.ticker(), h.openFrom());
-        if (h.eventTime() != null) {
-          tradingTickers.computeIfAbsent(h.partition(), p -> new LinkedHashSet<>()).add(h.ticker());
-        }
-      }
-      if (h.eventTime() != null) {
-        clockedPartitions.add(h.partition());
-        clocks.merge(h.partition(), h.eventTime().toEpochMilli(), Math::max);
+  CompletionStage<List<C>> after(Batch<C> batch) {
+    for (TickerState t : batch.tickers()) {
+      durable.openFrom(t.partition(), t.ticker(), t.openFrom());
+      if (t.traded()) {
+        tradingTickers.computeIfAbsent(t.partition(), p -> new LinkedHashSet<>()).add(t.ticker());
       }
     }
-    clockedPartitions.forEach(
-        partition -> {
+    List<CompletableFuture<Void>> watermarks = new ArrayList<>();
+    batch.latestTrade().forEach(
+        (partition, time) -> {
+          long clock = clocks.merge(partition, time, Math::max);
           // Bars close once the clock is past their end by the allowed lateness.
-          long watermark = clocks.get(partition) - latenessMillis;
+          long watermark = clock - latenessMillis;
           long bucket = Math.floorDiv(watermark, intervalMillis);
           Long previous = watermarkBuckets.put(partition, bucket);
           if (previous != null && bucket > previous) {
             watermarks.add(broadcast(partition, Instant.ofEpochMilli(watermark)));
           }
         });
-    return CompletableFuture.allOf(watermarks.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new))
-        .thenApply(
-            done -> {
-              Map<Integer, C> committable = new LinkedHashMap<>();
-              for (Handled<C> h : batch) {
-                durable.processed(h.partition(), h.offset(), h.committable()).ifPresent(c -> committable.put(h.partition(), c));
-              }
-              return List.copyOf(committable.values());
-            });
+    if (watermarks.isEmpty()) {
+      return CompletableFuture.completedFuture(committable(batch));
+    }
+    return CompletableFuture.allOf(watermarks.toArray(CompletableFuture[]::new)).thenApply(done -> committable(batch));
   }
 
-  private CompletionStage<Void> broadcast(int partition, Instant watermark) {
-    List<String> tickers = new ArrayList<>(tradingTickers.get(partition));
+  /** Every record of the batch is handled: the highest durable handle per partition. */
+  private List<C> committable(Batch<C> batch) {
+    int[] partitions = batch.partitions();
+    long[] offsets = batch.offsets();
+    List<C> committables = batch.committables();
+    Map<Integer, DurableOffsets.Partition<C>> touched = new HashMap<>(4);
+    int n = batch.size();
+    for (int i = 0; i < n; ) {
+      int partition = partitions[i];
+      DurableOffsets.Partition<C> state = touched.computeIfAbsent(partition, durable::partition);
+      for (; i < n && partitions[i] == partition; i++) {
+        state.add(offsets[i], committables.get(i));
+      }
+    }
+    List<C> result = new ArrayList<>(touched.size());
+    for (DurableOffsets.Partition<C> state : touched.values()) {
+      C c = state.durable();
+      if (c != null) {
+        result.add(c);
+      }
+    }
+    return result;
+  }
+
+  private CompletableFuture<Void> broadcast(int partition, Instant watermark) {
+    List<String> tickers = new ArrayList<>(tradingTickers.getOrDefault(partition, Set.of()));
     List<CompletableFuture<TickerEntity.Ack>> replies = new ArrayList<>(tickers.size());
     for (String ticker : tickers) {
       replies.add(advanceWatermark.apply(ticker, watermark).toCompletableFuture());

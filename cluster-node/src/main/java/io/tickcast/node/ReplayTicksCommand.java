@@ -4,6 +4,7 @@ import io.tickcast.ingest.Pacing;
 import io.tickcast.ingest.TickFile;
 import io.tickcast.ingest.TickReplay;
 import io.tickcast.ingest.TradingSession;
+import io.tickcast.protocols.WireFormat;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -42,12 +43,19 @@ final class ReplayTicksCommand implements Callable<Integer> {
   @Option(names = "--kafka", description = "Kafka bootstrap servers (default: tickcast.kafka.bootstrap-servers / $TICKCAST_KAFKA).")
   String kafka;
 
+  @Option(
+      names = "--wire-format",
+      description = ReplayCommand.WIRE_FORMAT_HELP,
+      defaultValue = "binary",
+      converter = ReplayCommand.WireFormatConverter.class)
+  WireFormat wireFormat;
+
   @Override
   public Integer call() throws Exception {
     List<TickFile> files = TickFile.find(sources.stream().map(ProjectPaths::resolve).toList(), tickers, from, to);
     if (files.isEmpty()) {
       throw new UserError("no tick files match " + sources + " " + tickers + " " + from + ".." + to);
     }
-    return ReplayCommand.produce(new TickReplay(files, session, Pacing.parse(pace)), kafka);
+    return ReplayCommand.produce(new TickReplay(files, session, Pacing.parse(pace)), kafka, wireFormat);
   }
 }

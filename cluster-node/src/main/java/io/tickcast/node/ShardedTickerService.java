@@ -1,8 +1,12 @@
 package io.tickcast.node;
 
+import io.tickcast.actors.StreamHub;
 import io.tickcast.actors.TickerEntity;
+import io.tickcast.http.HistoryPage;
+import io.tickcast.http.HistoryQuery;
 import io.tickcast.http.TickerService;
 import io.tickcast.protocols.IngestCounts;
+import io.tickcast.protocols.StreamEvent;
 import io.tickcast.protocols.TickerView;
 import java.time.Duration;
 import java.util.Comparator;
@@ -12,7 +16,6 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal;
 import org.apache.pekko.persistence.query.PersistenceQuery;
@@ -28,24 +31,27 @@ final class ShardedTickerService implements TickerService {
 
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
-  private final ActorRef<Topic.Command<TickerView>> updatesTopic;
+  private final ActorRef<StreamHub.Command> streamHub;
   private final CassandraReadJournal journal;
   private final IngestStats stats;
+  private final CompletionStage<TickerHistoryStore> history;
   private final Duration askTimeout;
   private final int clientBuffer;
 
   ShardedTickerService(
       ActorSystem<?> system,
-      ActorRef<Topic.Command<TickerView>> updatesTopic,
+      ActorRef<StreamHub.Command> streamHub,
       IngestStats stats,
+      CompletionStage<TickerHistoryStore> history,
       Duration askTimeout,
       int clientBuffer) {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
-    this.updatesTopic = updatesTopic;
+    this.streamHub = streamHub;
     this.journal =
         PersistenceQuery.get(system).getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier());
     this.stats = stats;
+    this.history = history;
     this.askTimeout = askTimeout;
     this.clientBuffer = clientBuffer;
   }
@@ -72,14 +78,28 @@ final class ShardedTickerService implements TickerService {
   }
 
   @Override
-  public Source<TickerView, NotUsed> updates() {
-    // Each client gets its own actor and bounded buffer; when it falls behind, the oldest
-    // updates are dropped for it alone. The topic forgets the actor when the stream ends.
-    return ActorSource.<TickerView>actorRef(
-            msg -> false, msg -> Optional.empty(), clientBuffer, OverflowStrategy.dropHead())
+  public CompletionStage<Optional<HistoryPage>> history(String ticker, HistoryQuery query) {
+    return history.thenCompose(
+        store ->
+            store
+                .progress(ticker)
+                .thenCompose(
+                    progress ->
+                        progress.sequenceNr() > 0
+                            ? store.page(ticker, query, progress).thenApply(Optional::of)
+                            // Not projected yet: known to its entity (an empty page) or never seen.
+                            : view(ticker).thenApply(view -> view.map(v -> HistoryPage.EMPTY))));
+  }
+
+  @Override
+  public Source<StreamEvent, NotUsed> updates(StreamEvent.Subscription subscription) {
+    // Each client gets its own actor and bounded buffer (the HTTP layer conflates behind it).
+    // Overflowing it ends the stream rather than silently dropping: the client reconnects with
+    // its Last-Event-ID and is replayed what it missed. The hub forgets the actor when it stops.
+    return ActorSource.<StreamEvent>actorRef(msg -> false, msg -> Optional.empty(), clientBuffer, OverflowStrategy.fail())
         .mapMaterializedValue(
             subscriber -> {
-              updatesTopic.tell(Topic.subscribe(subscriber));
+              streamHub.tell(new StreamHub.Subscribe(subscription, subscriber));
               return NotUsed.getInstance();
             });
   }

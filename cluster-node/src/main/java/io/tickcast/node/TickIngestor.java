@@ -7,29 +7,35 @@ import io.tickcast.actors.TickerEntity.SourcePosition;
 import io.tickcast.actors.TickerEntity.Sourced;
 import io.tickcast.features.validation.BarValidator;
 import io.tickcast.features.validation.Violation;
-import io.tickcast.node.PartitionProgress.Handled;
+import io.tickcast.node.PartitionProgress.TickerState;
+import io.tickcast.protocols.AsciiStrings;
 import io.tickcast.protocols.Bar;
 import io.tickcast.protocols.MalformedRecordException;
 import io.tickcast.protocols.MarketEvent;
 import io.tickcast.protocols.MarketEventCodec;
 import io.tickcast.protocols.Tickers;
 import io.tickcast.protocols.Trade;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -117,7 +123,7 @@ public final class TickIngestor {
    */
   public UniqueKillSwitch start() {
     ConsumerSettings<String, byte[]> consumerSettings =
-        ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())
+        ConsumerSettings.create(system, new TickerKeyDeserializer(), new ByteArrayDeserializer())
             .withBootstrapServers(settings.bootstrapServers())
             .withGroupId(settings.groupId())
             .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -133,8 +139,9 @@ public final class TickIngestor {
               return Consumer.committableSource(
                       consumerSettings, Subscriptions.topics(settings.topic()).withRebalanceListener(rebalanceListener))
                   .groupedWithin(settings.maxBatch(), settings.maxBatchDelay())
-                  // Decoding (the costliest per-record step) runs ahead on other threads while
-                  // the entities take the batch before; batches still reach them in order.
+                  // Decoding and grouping run ahead on other threads while the entities take the
+                  // batch before; batches still reach them in order. What runs after the entities
+                  // answer is per ticker and per partition, not per record (PartitionProgress).
                   .mapAsync(DECODE_AHEAD, batch -> CompletableFuture.supplyAsync(() -> decode(batch), system.executionContext()))
                   .mapAsync(1, decoded -> handle(decoded, progress).thenCompose(progress::after))
                   .mapConcat(committable -> committable)
@@ -148,107 +155,221 @@ public final class TickIngestor {
   /** Batches decoded ahead of the one the entities are taking. */
   private static final int DECODE_AHEAD = 2;
 
-  /** A record read well enough to know its ticker. */
-  private record Readable(CommittableMessage<String, byte[]> msg, MarketEvent event, Instant eventTime) {}
+  /**
+   * Record keys (tickers) as strings, straight from the fetched bytes without copying them, one
+   * cached {@link String} per ticker ({@link AsciiStrings}): a key is read on the consumer's one
+   * polling thread for every record. Keys that are not ASCII are decoded as UTF-8.
+   */
+  static final class TickerKeyDeserializer implements Deserializer<String> {
+    @Override
+    public String deserialize(String topic, byte[] data) {
+      if (data == null) {
+        return null;
+      }
+      return AsciiStrings.isAscii(data, 0, data.length)
+          ? AsciiStrings.of(data, 0, data.length)
+          : new String(data, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String deserialize(String topic, Headers headers, ByteBuffer data) {
+      if (data == null) {
+        return null;
+      }
+      if (!data.hasArray()) {
+        byte[] bytes = new byte[data.remaining()];
+        data.duplicate().get(bytes);
+        return deserialize(topic, bytes);
+      }
+      byte[] array = data.array();
+      int from = data.arrayOffset() + data.position();
+      int length = data.remaining();
+      return AsciiStrings.isAscii(array, from, length)
+          ? AsciiStrings.of(array, from, length)
+          : new String(array, from, length, StandardCharsets.UTF_8);
+    }
+  }
 
   /** A refused record and why. */
   private record Refused(CommittableMessage<String, byte[]> msg, Violation violation) {}
 
-  /** A batch decoded: records per ticker in source order, and the records no entity may take. */
-  private record Decoded(int size, Map<String, List<Readable>> byTicker, List<Refused> refused) {}
+  /**
+   * One ticker's records of a batch in source order, built while decoding: the events as its
+   * entity takes them, and what the stream needs of them afterwards.
+   */
+  private static final class TickerRecords {
+    final String ticker;
+    /** The partition of the first record; others only when keyless records spread the ticker. */
+    final int partition;
+    Set<Integer> otherPartitions;
+    final List<Sourced> events = new ArrayList<>();
+    final List<CommittableMessage<String, byte[]>> messages = new ArrayList<>();
+    Instant firstTradeTime;
+
+    TickerRecords(String ticker, int partition) {
+      this.ticker = ticker;
+      this.partition = partition;
+    }
+
+    void add(CommittableMessage<String, byte[]> msg, MarketEvent event, Instant tradeTime) {
+      ConsumerRecord<String, byte[]> record = msg.record();
+      if (record.partition() != partition) {
+        if (otherPartitions == null) {
+          otherPartitions = new HashSet<>();
+        }
+        otherPartitions.add(record.partition());
+      }
+      events.add(new Sourced(event, new SourcePosition(record.partition(), record.offset())));
+      messages.add(msg);
+      if (firstTradeTime == null) {
+        firstTradeTime = tradeTime;
+      }
+    }
+  }
+
+  /**
+   * A batch decoded: records per ticker in source order, the records no entity may take, per
+   * record (in the order Kafka delivered them) where it came from, and per partition the latest
+   * trade time (epoch milliseconds).
+   */
+  private record Decoded(
+      Map<String, TickerRecords> byTicker,
+      List<Refused> refused,
+      int[] partitions,
+      long[] offsets,
+      List<CommittableOffset> committables,
+      Map<Integer, Long> latestTrade) {}
 
   private static Decoded decode(List<CommittableMessage<String, byte[]>> batch) {
-    Map<String, List<Readable>> byTicker = new LinkedHashMap<>();
+    int n = batch.size();
+    Map<String, TickerRecords> byTicker = new LinkedHashMap<>();
     List<Refused> refused = new ArrayList<>();
-    for (CommittableMessage<String, byte[]> msg : batch) {
-      Object read = read(msg);
-      if (read instanceof Readable r) {
-        byTicker.computeIfAbsent(r.event().ticker(), t -> new ArrayList<>()).add(r);
+    int[] partitions = new int[n];
+    long[] offsets = new long[n];
+    List<CommittableOffset> committables = new ArrayList<>(n);
+    Map<Integer, Long> latestTrade = new HashMap<>(4);
+    // The latest trade time of the current run of one partition's records.
+    int runPartition = -1;
+    long runLatest = Long.MIN_VALUE;
+    TickerRecords last = null;
+    for (int i = 0; i < n; i++) {
+      CommittableMessage<String, byte[]> msg = batch.get(i);
+      ConsumerRecord<String, byte[]> record = msg.record();
+      partitions[i] = record.partition();
+      offsets[i] = record.offset();
+      committables.add(msg.committableOffset());
+      if (record.partition() != runPartition) {
+        latestTrade(latestTrade, runPartition, runLatest);
+        runPartition = record.partition();
+        runLatest = Long.MIN_VALUE;
+      }
+      Object read = read(record);
+      if (read instanceof MarketEvent event) {
+        Instant tradeTime = event instanceof Trade trade ? trade.time() : null;
+        if (tradeTime != null) {
+          runLatest = Math.max(runLatest, tradeTime.toEpochMilli());
+        }
+        // Records of one ticker come in runs: look the ticker up only when it changes.
+        String ticker = event.ticker();
+        if (last == null || !last.ticker.equals(ticker)) {
+          last = byTicker.computeIfAbsent(ticker, t -> new TickerRecords(t, record.partition()));
+        }
+        last.add(msg, event, tradeTime);
       } else {
         refused.add(new Refused(msg, (Violation) read));
       }
     }
-    return new Decoded(batch.size(), byTicker, refused);
+    latestTrade(latestTrade, runPartition, runLatest);
+    return new Decoded(byTicker, refused, partitions, offsets, committables, latestTrade);
   }
 
-  private CompletionStage<List<Handled<CommittableOffset>>> handle(
+  private static void latestTrade(Map<Integer, Long> latestTrade, int partition, long latest) {
+    if (latest != Long.MIN_VALUE) {
+      latestTrade.merge(partition, latest, Math::max);
+    }
+  }
+
+  private CompletionStage<PartitionProgress.Batch<CommittableOffset>> handle(
       Decoded batch, PartitionProgress<CommittableOffset> progress) {
-    List<CompletableFuture<List<Handled<CommittableOffset>>>> parts = new ArrayList<>();
+    List<CompletableFuture<?>> quarantined = new ArrayList<>();
     for (Refused r : batch.refused()) {
       // Refused before reaching an entity: quarantined with the reason.
-      parts.add(
-          quarantine(r.msg(), null, -1, null, r.violation().rule(), r.violation().detail()).thenApply(List::of).toCompletableFuture());
+      quarantined.add(quarantine(r.msg(), r.violation().rule(), r.violation().detail()).toCompletableFuture());
     }
-    batch.byTicker().forEach((ticker, records) -> parts.add(apply(ticker, records, progress).toCompletableFuture()));
-    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+    List<CompletableFuture<List<TickerState>>> applied = new ArrayList<>(batch.byTicker().size());
+    for (TickerRecords records : batch.byTicker().values()) {
+      applied.add(apply(records, progress).toCompletableFuture());
+    }
+    List<CompletableFuture<?>> all = new ArrayList<>(quarantined);
+    all.addAll(applied);
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
         .thenApply(
             done -> {
-              List<Handled<CommittableOffset>> handled = new ArrayList<>(batch.size());
-              parts.forEach(part -> handled.addAll(part.join()));
-              // Back in source order, so commits follow offsets.
-              handled.sort(PartitionProgress.SOURCE_ORDER);
-              return handled;
+              List<TickerState> tickers = new ArrayList<>(applied.size());
+              applied.forEach(a -> tickers.addAll(a.join()));
+              return new PartitionProgress.Batch<>(
+                  batch.partitions(), batch.offsets(), batch.committables(), batch.latestTrade(), tickers);
             });
   }
 
-  private CompletionStage<List<Handled<CommittableOffset>>> apply(
-      String ticker, List<Readable> records, PartitionProgress<CommittableOffset> progress) {
-    List<Sourced> events = new ArrayList<>(records.size());
-    Instant firstEventTime = null;
-    for (Readable r : records) {
-      ConsumerRecord<String, byte[]> record = r.msg().record();
-      events.add(new Sourced(r.event(), new SourcePosition(record.partition(), record.offset())));
-      if (firstEventTime == null) {
-        firstEventTime = r.eventTime();
-      }
-    }
+  /** Hands one ticker's records to its entity; completes when they are applied or quarantined. */
+  private CompletionStage<List<TickerState>> apply(TickerRecords records, PartitionProgress<CommittableOffset> progress) {
+    String ticker = records.ticker;
     // The feed clock as of the batches before this one: a trade is stale only when the rest of
     // the feed was already well past it, not because later trades share its batch.
-    int partition = records.get(0).msg().record().partition();
-    Instant clock = firstEventTime == null ? Instant.EPOCH : progress.clock(partition, firstEventTime);
+    Instant firstTradeTime = records.firstTradeTime;
+    Instant clock = firstTradeTime == null ? Instant.EPOCH : progress.clock(records.partition, firstTradeTime);
+    List<Sourced> events = records.events;
     CompletionStage<Ack> ack =
         sharding
             .entityRefFor(TickerEntity.ENTITY_KEY, ticker)
             .ask(replyTo -> new TickerEntity.ApplyEvents(events, clock, replyTo), settings.askTimeout());
     return ack.thenCompose(
         reply -> {
-          List<Handled<CommittableOffset>> handled = new ArrayList<>(records.size());
-          List<CompletableFuture<Handled<CommittableOffset>>> quarantined = new ArrayList<>();
+          List<CompletableFuture<?>> quarantined = null;
+          List<Outcome> outcomes = reply.outcomes();
           long applied = 0;
-          for (int i = 0; i < records.size(); i++) {
-            Readable r = records.get(i);
-            Outcome outcome = reply.outcomes().get(i);
-            if (outcome instanceof TickerEntity.Rejected rejected) {
-              quarantined.add(
-                  quarantine(r.msg(), ticker, reply.openFrom(), r.eventTime(), rejected.rule(), rejected.reason()).toCompletableFuture());
-              continue;
-            }
+          for (int i = 0; i < outcomes.size(); i++) {
+            Outcome outcome = outcomes.get(i);
             if (outcome instanceof TickerEntity.Applied) {
               applied++;
+            } else if (outcome instanceof TickerEntity.Rejected rejected) {
+              if (quarantined == null) {
+                quarantined = new ArrayList<>();
+              }
+              quarantined.add(quarantine(records.messages.get(i), rejected.rule(), rejected.reason()).toCompletableFuture());
             }
-            ConsumerRecord<String, byte[]> record = r.msg().record();
-            handled.add(new Handled<>(record.partition(), record.offset(), ticker, reply.openFrom(), r.eventTime(), r.msg().committableOffset()));
           }
+          int refused = quarantined == null ? 0 : quarantined.size();
           stats.applied(applied);
-          stats.duplicates(records.size() - quarantined.size() - applied);
-          if (quarantined.isEmpty()) {
-            return CompletableFuture.completedFuture(handled);
+          stats.duplicates(outcomes.size() - refused - applied);
+          List<TickerState> states = tickerStates(records, reply.openFrom());
+          if (quarantined == null) {
+            return CompletableFuture.completedFuture(states);
           }
-          return CompletableFuture.allOf(quarantined.toArray(CompletableFuture[]::new))
-              .thenApply(
-                  done -> {
-                    quarantined.forEach(q -> handled.add(q.join()));
-                    return handled;
-                  });
+          return CompletableFuture.allOf(quarantined.toArray(CompletableFuture[]::new)).thenApply(done -> states);
         });
   }
 
+  /** The ticker's state after the batch, once per partition its records came from. */
+  private static List<TickerState> tickerStates(TickerRecords records, long openFrom) {
+    boolean traded = records.firstTradeTime != null;
+    if (records.otherPartitions == null) {
+      return List.of(new TickerState(records.partition, records.ticker, openFrom, traded));
+    }
+    List<TickerState> states = new ArrayList<>();
+    states.add(new TickerState(records.partition, records.ticker, openFrom, traded));
+    for (int partition : records.otherPartitions) {
+      states.add(new TickerState(partition, records.ticker, openFrom, traded));
+    }
+    return states;
+  }
+
   /**
-   * Decodes a record once: a {@link Readable} for its ticker's entity, or the {@link Violation}
-   * that keeps it from any entity (unreadable, or failing a record-level rule).
+   * Decodes a record once: the {@link MarketEvent} for its ticker's entity, or the {@link
+   * Violation} that keeps it from any entity (unreadable, or failing a record-level rule).
    */
-  private static Object read(CommittableMessage<String, byte[]> msg) {
-    ConsumerRecord<String, byte[]> record = msg.record();
+  private static Object read(ConsumerRecord<String, byte[]> record) {
     MarketEvent event;
     try {
       event = MarketEventCodec.decode(record.value());
@@ -260,14 +381,14 @@ public final class TickIngestor {
     }
     if (event instanceof Bar bar) {
       Optional<Violation> violation = BarValidator.validate(bar);
-      return violation.isPresent() ? violation.get() : new Readable(msg, bar, null);
+      return violation.isPresent() ? violation.get() : bar;
     }
     Trade trade = (Trade) event;
     if (trade.time() == null || !Tickers.isValid(trade.ticker())) {
       // No entity to ask; the ticker's TradeGuard checks the rest.
       return new Violation(trade.time() == null ? "schema" : "ticker-format", "unusable trade " + trade);
     }
-    return new Readable(msg, trade, trade.time());
+    return trade;
   }
 
   private CompletionStage<Ack> advanceWatermark(String ticker, Instant watermark) {
@@ -277,8 +398,7 @@ public final class TickIngestor {
   }
 
   /** Sends a refused record to the quarantine topic, bytes unchanged, with its reason. */
-  private CompletionStage<Handled<CommittableOffset>> quarantine(
-      CommittableMessage<String, byte[]> msg, String ticker, long openFrom, Instant eventTime, String rule, String detail) {
+  private CompletionStage<Done> quarantine(CommittableMessage<String, byte[]> msg, String rule, String detail) {
     ConsumerRecord<String, byte[]> record = msg.record();
     stats.rejected(rule);
     String source = record.topic() + "-" + record.partition() + "@" + record.offset();
@@ -289,10 +409,7 @@ public final class TickIngestor {
     quarantined.headers().add(DETAIL_HEADER, detail.getBytes(StandardCharsets.UTF_8));
     quarantined.headers().add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
     // Committable only once the quarantine write is acknowledged: a refused record is never lost.
-    return quarantine
-        .send(quarantined)
-        .thenApply(
-            metadata -> new Handled<>(record.partition(), record.offset(), ticker, openFrom, eventTime, msg.committableOffset()));
+    return quarantine.send(quarantined).thenApply(metadata -> Done.getInstance());
   }
 
   /** Flushes and closes the quarantine producer; call after the consumer stopped. */

@@ -1,7 +1,12 @@
 package io.tickcast.node;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import io.tickcast.devinfra.DevInfra;
+import io.tickcast.http.security.ApiKeys;
+import io.tickcast.http.security.Role;
 import io.tickcast.persistence.CassandraSchema;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -25,7 +30,8 @@ public final class RealInfra implements BeforeAllCallback {
       return;
     }
     Path root = Path.of(System.getProperty("tickcast.home", "..")).toAbsolutePath().normalize();
-    Path workDir = root.resolve("cluster-node/target/it-infra");
+    // Its own folder and ports can be chosen, so two test runs on one machine stay apart.
+    Path workDir = root.resolve(System.getProperty("it.infra.dir", "cluster-node/target/it-infra"));
     DevInfra.deleteWorkDir(workDir);
     infra =
         DevInfra.start(
@@ -42,8 +48,19 @@ public final class RealInfra implements BeforeAllCallback {
     return infra;
   }
 
-  /** A fresh keyspace with Tickcast's schema, for one test class. */
+  /** An admin API key, registered in every keyspace made by {@link #createKeyspace}. */
+  public static final ApiKeys.NewKey ADMIN_KEY = ApiKeys.generate();
+
+  /** A fresh keyspace with Tickcast's schema and {@link #ADMIN_KEY}, for one test class. */
   public static void createKeyspace(String keyspace) {
     SchemaCommand.apply(infra.cassandraContactPoint(), "datacenter1", keyspace, CassandraSchema.DEV_REPLICATION);
+    try (CqlSession session = CassandraSessions.open(infra.cassandraContactPoint(), "datacenter1", false)) {
+      new CassandraApiKeyStore(session, keyspace).register(ADMIN_KEY, Role.ADMIN, "integration-tests");
+    }
+  }
+
+  /** A request carrying {@link #ADMIN_KEY}. */
+  public static HttpRequest.Builder request(String url) {
+    return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + ADMIN_KEY.secret());
   }
 }

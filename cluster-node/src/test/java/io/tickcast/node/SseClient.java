@@ -1,6 +1,5 @@
 package io.tickcast.node;
 
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -22,9 +21,18 @@ final class SseClient implements AutoCloseable {
   private final CompletableFuture<HttpResponse<Stream<String>>> response;
 
   SseClient(String url) {
+    this(url, null);
+  }
+
+  /** A client resuming after {@code lastEventId}, as EventSource does when it reconnects. */
+  SseClient(String url, String lastEventId) {
+    HttpRequest.Builder request = RealInfra.request(url).header("Accept", "text/event-stream").timeout(Duration.ofMinutes(5));
+    if (lastEventId != null) {
+      request.header("Last-Event-ID", lastEventId);
+    }
     response =
         TestNode.HTTP.sendAsync(
-            HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").timeout(Duration.ofMinutes(5)).build(),
+            request.build(),
             HttpResponse.BodyHandlers.ofLines());
     response.thenAcceptAsync(
         r -> {

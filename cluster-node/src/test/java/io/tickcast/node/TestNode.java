@@ -52,7 +52,7 @@ final class TestNode implements AutoCloseable {
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(10)).build(),
+        RealInfra.request(baseUrl + path).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -66,7 +66,7 @@ final class TestNode implements AutoCloseable {
   static io.tickcast.protocols.TickerView readView(String baseUrl, String ticker) throws IOException, InterruptedException {
     HttpResponse<String> response =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/tickers/" + ticker)).timeout(Duration.ofSeconds(10)).build(),
+            RealInfra.request(baseUrl + "/api/v1/tickers/" + ticker).timeout(Duration.ofSeconds(10)).build(),
             HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() == 404) {
       return null;

@@ -13,8 +13,6 @@ import io.tickcast.protocols.Json;
 import io.tickcast.protocols.TickerView;
 import java.io.File;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,8 +131,6 @@ class TickCrashIT {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Xmx512m");
-      command.add("-cp");
-      command.add(System.getProperty("java.class.path"));
       command.add("-Dtickcast.cassandra.contact-point=" + RealInfra.infra().cassandraContactPoint());
       command.add("-Dtickcast.cassandra.keyspace=" + keyspace);
       command.add("-Dtickcast.kafka.bootstrap-servers=" + RealInfra.infra().kafkaBootstrapServers());
@@ -146,8 +142,12 @@ class TickCrashIT {
       command.add("-Dpekko.remote.artery.canonical.port=0");
       command.add("io.tickcast.node.Main");
       command.add("node");
+      ProcessBuilder builder = new ProcessBuilder(command);
+      // The class path goes in the environment: ONNX Runtime 1.29 crashes the JVM on start when
+      // the command line is longer than about 4 KiB.
+      builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
       Process process =
-          new ProcessBuilder(command)
+          builder
               .redirectErrorStream(true)
               .redirectOutput(new File("target/node-" + topic + "-" + System.nanoTime() + ".log"))
               .start();
@@ -159,7 +159,7 @@ class TickCrashIT {
               throw new AssertionError("node process exited with " + process.exitValue());
             }
             return TestNode.HTTP
-                    .send(HttpRequest.newBuilder(URI.create(node.baseUrl + "/api/v1/ingest/stats")).build(), HttpResponse.BodyHandlers.ofString())
+                    .send(RealInfra.request(node.baseUrl + "/api/v1/ingest/stats").build(), HttpResponse.BodyHandlers.ofString())
                     .statusCode()
                 == 200;
           });
@@ -168,7 +168,7 @@ class TickCrashIT {
 
     IngestCounts ingest() throws Exception {
       return Json.MAPPER.readValue(
-          TestNode.HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/ingest/stats")).build(), HttpResponse.BodyHandlers.ofString()).body(),
+          TestNode.HTTP.send(RealInfra.request(baseUrl + "/api/v1/ingest/stats").build(), HttpResponse.BodyHandlers.ofString()).body(),
           IngestCounts.class);
     }
 

@@ -6,13 +6,18 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.tickcast.actors.TickerEntity;
 import io.tickcast.features.IndicatorSet;
 import io.tickcast.features.data.DailyBarCsv;
+import io.tickcast.features.vector.FeatureVector;
 import io.tickcast.ingest.DailyBarReplay;
 import io.tickcast.ingest.KafkaReplay;
 import io.tickcast.ingest.ReplayResult;
+import io.tickcast.model.ModelArtifact;
+import io.tickcast.model.ModelMetadata;
 import io.tickcast.protocols.Bar;
 import io.tickcast.protocols.IngestCounts;
 import io.tickcast.protocols.Json;
 import io.tickcast.protocols.MarketEventCodec;
+import io.tickcast.protocols.Prediction;
+import io.tickcast.protocols.PredictionUpdate;
 import io.tickcast.protocols.TickerView;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -70,6 +75,9 @@ class TickerPipelineIT {
   private static final Duration PATIENCE = Duration.ofSeconds(90);
 
   private static TestNode node;
+  private static ModelMetadata champion;
+  /** The position of the last event the first stream client saw. */
+  private static String lastEventId;
   /** Each ticker's bars in the replayed window, read straight from the shipped files. */
   private static final Map<String, List<Bar>> expectedBars = new LinkedHashMap<>();
 
@@ -78,6 +86,7 @@ class TickerPipelineIT {
     RealInfra.createKeyspace(KEYSPACE);
     KafkaTopics.ensure(RealInfra.infra().kafkaBootstrapServers(), PARTITIONS, TOPIC, QUARANTINE);
     node = TestNode.start(KEYSPACE, TOPIC, true, Map.of());
+    champion = ModelArtifact.loadDefault().metadata();
     Instant from = FROM.atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant to = TO.atStartOfDay(ZoneOffset.UTC).toInstant();
     for (String ticker : TICKERS) {
@@ -128,33 +137,45 @@ class TickerPipelineIT {
         List<Bar> bars = expectedBars.get(ticker);
         IndicatorSet offline = IndicatorSet.standard();
         bars.forEach(offline::update);
-        TickerView view = awaitView(ticker, bars.get(bars.size() - 1));
+        Bar lastBar = bars.get(bars.size() - 1);
+        TickerView view = awaitView(ticker, lastBar);
         assertThat(view.barCount()).isEqualTo(bars.size());
-        assertThat(view.sequenceNr()).isEqualTo(bars.size());
         assertThat(view.indicators()).isEqualTo(offline.values());
         assertThat(view.indicators().get("rsi_14")).isBetween(0.0, 100.0);
+
+        // The champion (the shipped model, bootstrapped) predicted from the newest bar, fed the
+        // same feature vector the offline pipeline computes from the same bars.
+        Prediction prediction = awaitPrediction(ticker, lastBar);
+        assertThat(prediction.model()).isEqualTo(champion.name());
+        assertThat(prediction.modelVersion()).isEqualTo(champion.version());
+        assertThat(prediction.features())
+            .containsExactly(FeatureVector.of(offline.values(), lastBar.adjustedClose()).orElseThrow());
+        assertThat(prediction.lastClose()).isEqualTo(lastBar.adjustedClose());
+        assertThat(prediction.intervals()).extracting(Prediction.Interval::level).containsExactly(0.8, 0.9);
       }
 
-      // The stream carried each ticker's updates in order, typed, with ids, ending at its last
-      // bar. (Bars that close in one batch are published as one update: catch-up is conflated.)
+      // The stream carried each ticker's updates in order, typed, with ids: bars ending at the
+      // last one (bars that close in one batch are one update: catch-up is conflated), and the
+      // prediction made from it.
       for (String ticker : TICKERS) {
-        long lastSeq = expectedBars.get(ticker).size();
+        Bar lastBar = expectedBars.get(ticker).get(expectedBars.get(ticker).size() - 1);
+        Prediction served = view(ticker).prediction();
         probe()
             .awaitAssert(
                 PATIENCE,
                 () -> {
-                  assertThat(sse.events).anyMatch(e -> (ticker + ":" + lastSeq).equals(e.id()));
+                  assertThat(events(sse, ticker, "prediction"))
+                      .anyMatch(e -> e.id() != null && parse(e, PredictionUpdate.class).prediction().equals(served));
                   return null;
                 });
-        List<Long> seqs =
-            sse.events.stream()
-                .filter(e -> "update".equals(e.type()) && e.id().startsWith(ticker + ":"))
-                .map(e -> Long.parseLong(e.id().substring(ticker.length() + 1)))
-                .toList();
-        assertThat(seqs).isSorted().doesNotHaveDuplicates();
-        SseClient.Event last = sse.events.stream().filter(e -> (ticker + ":" + lastSeq).equals(e.id())).findFirst().orElseThrow();
-        assertThat(Json.MAPPER.readValue(last.data(), TickerView.class)).isEqualTo(view(ticker));
+        List<SseClient.Event> updates = events(sse, ticker, "update");
+        assertThat(updates).extracting(e -> parse(e, TickerView.class).sequenceNr()).isSorted().doesNotHaveDuplicates();
+        assertThat(parse(updates.get(updates.size() - 1), TickerView.class).bar()).isEqualTo(lastBar);
       }
+      List<Long> positions =
+          sse.events.stream().filter(e -> e.id() != null).map(e -> Long.parseLong(e.id().substring(e.id().lastIndexOf('-') + 1))).toList();
+      assertThat(positions).isSorted().doesNotHaveDuplicates();
+      lastEventId = sse.events.stream().filter(e -> e.id() != null).reduce((a, b) -> b).orElseThrow().id();
       // Once the replay is over, heartbeats (every second here) keep the idle connection open.
       probe()
           .awaitAssert(
@@ -208,6 +229,19 @@ class TickerPipelineIT {
 
     TickerView view = awaitView("AAPL", next);
     assertThat(view.barCount()).isEqualTo(expectedBars.get("AAPL").size() + 1);
+
+    // A stream client that was away resumes from its last position: what it missed comes first.
+    try (SseClient resumed = new SseClient(node.baseUrl + "/api/v1/stream?tickers=AAPL&events=update", lastEventId)) {
+      probe()
+          .awaitAssert(
+              PATIENCE,
+              () -> {
+                assertThat(resumed.events).filteredOn(e -> "update".equals(e.type())).isNotEmpty();
+                return null;
+              });
+      SseClient.Event first = resumed.events.stream().filter(e -> "update".equals(e.type())).findFirst().orElseThrow();
+      assertThat(parse(first, TickerView.class).bar()).isEqualTo(next);
+    }
     assertThat(ingestCounts().rejected())
         .containsEntry("malformed", 1L)
         .containsEntry("price-not-positive", 1L)
@@ -257,12 +291,51 @@ class TickerPipelineIT {
     // No consumer on the new node: whatever state it shows can only come from the journal.
     node = TestNode.start(KEYSPACE, TOPIC, false, Map.of());
     for (String ticker : TICKERS) {
-      assertThat(view(ticker)).isEqualTo(before.get(ticker));
+      // Everything durable comes back, predictions and live scores included; why a bar has no
+      // prediction is not durable by design.
+      assertThat(view(ticker)).usingRecursiveComparison().ignoringFields("predictionUnavailable").isEqualTo(before.get(ticker));
     }
     assertThat(node.get("/api/v1/tickers/ZZZZ").statusCode()).isEqualTo(404);
   }
 
   record TickerListing(List<TickerView> tickers) {}
+
+  private static List<SseClient.Event> events(SseClient sse, String ticker, String type) {
+    return sse.events.stream()
+        .filter(e -> type.equals(e.type()) && e.data().startsWith("{\"ticker\":\"" + ticker + "\""))
+        .toList();
+  }
+
+  private static <T> T parse(SseClient.Event event, Class<T> type) {
+    try {
+      return Json.MAPPER.readValue(event.data(), type);
+    } catch (java.io.IOException e) {
+      throw new AssertionError("unreadable " + event, e);
+    }
+  }
+
+  /** The prediction served for {@code bar}, once it is there. */
+  private static Prediction awaitPrediction(String ticker, Bar bar) {
+    return probe()
+        .awaitAssert(
+            PATIENCE,
+            Duration.ofMillis(200),
+            () -> {
+              var response = uncheckedGet("/api/v1/tickers/" + ticker + "/prediction");
+              assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+              Prediction p = Json.MAPPER.readValue(response.body(), Prediction.class);
+              assertThat(p.asOf()).isEqualTo(bar.start());
+              return p;
+            });
+  }
+
+  private static java.net.http.HttpResponse<String> uncheckedGet(String path) {
+    try {
+      return node.get(path);
+    } catch (Exception e) {
+      throw new AssertionError(path + ": " + e.getMessage());
+    }
+  }
 
   private static TickerView view(String ticker) throws Exception {
     var response = node.get("/api/v1/tickers/" + ticker);

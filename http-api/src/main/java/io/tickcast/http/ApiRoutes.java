@@ -3,11 +3,15 @@ package io.tickcast.http;
 import static org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling.toEventStream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.tickcast.http.security.Role;
+import io.tickcast.http.security.Security;
 import io.tickcast.protocols.Json;
+import io.tickcast.protocols.StreamEvent;
 import io.tickcast.protocols.TickerView;
 import io.tickcast.protocols.Tickers;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +20,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.model.ContentType;
@@ -46,20 +51,60 @@ public final class ApiRoutes extends AllDirectives {
       MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8).toContentType();
 
   private final TickerService service;
+  private final Security security;
+  private final ModelRoutes models;
+  private final QueryRoutes queries;
+  private final ClusterRoutes cluster;
   private final Duration heartbeat;
+  private final Duration stallTimeout;
+  private final CorsSettings cors;
 
-  public ApiRoutes(TickerService service, Duration heartbeat) {
-    this.service = service;
-    this.heartbeat = heartbeat;
+  /**
+   * @param heartbeat how often an idle stream sends a heartbeat
+   * @param stallTimeout how long a stream client may read nothing before it is disconnected
+   */
+  public ApiRoutes(
+      TickerService service,
+      ClusterService cluster,
+      ModelCatalog catalog,
+      Security security,
+      Duration heartbeat,
+      Duration stallTimeout) {
+    this(service, cluster, catalog, security, heartbeat, stallTimeout, CorsSettings.DISABLED);
   }
 
-  public Route routes() {
-    return handleExceptions(
+  /** @param cors cross-origin access to {@code /api/v1} ({@code tickcast.http.cors}) */
+  public ApiRoutes(
+      TickerService service,
+      ClusterService cluster,
+      ModelCatalog catalog,
+      Security security,
+      Duration heartbeat,
+      Duration stallTimeout,
+      CorsSettings cors) {
+    this.cors = cors;
+    this.service = service;
+    this.security = security;
+    this.models = new ModelRoutes(catalog, security);
+    this.queries = new QueryRoutes(service, security);
+    this.cluster = new ClusterRoutes(cluster, security);
+    this.heartbeat = heartbeat;
+    this.stallTimeout = stallTimeout;
+  }
+
+  /**
+   * @param features routes of further features below {@code /api/v1} (e.g. {@link WatchRoutes}),
+   *     served under the same authentication and error handling
+   */
+  public Route routes(Route... features) {
+    return cors.apply(() -> handleExceptions(
         exceptionHandler(),
         () ->
             handleRejections(
                 rejectionHandler(),
                 () ->
+                    concat(
+                    new DashboardRoutes().routes(), // the web dashboard at / (static files, no key)
                     pathPrefix(
                         "api",
                         () ->
@@ -67,14 +112,49 @@ public final class ApiRoutes extends AllDirectives {
                                 "v1",
                                 () ->
                                     concat(
-                                        path("tickers", () -> get(this::allTickers)),
+                                        path("tickers", () -> read(this::allTickers)),
                                         path(
                                             PathMatchers.segment("tickers").slash(PathMatchers.segment()),
-                                            ticker -> get(() -> oneTicker(ticker))),
-                                        path("stream", () -> get(() -> parameterOptional("tickers", this::stream))),
+                                            ticker -> read(() -> oneTicker(ticker, this::viewRoute))),
+                                        path(
+                                            PathMatchers.segment("tickers").slash(PathMatchers.segment()).slash("prediction"),
+                                            ticker -> read(() -> oneTicker(ticker, this::predictionRoute))),
+                                        path(
+                                            "stream",
+                                            () ->
+                                                readStream(
+                                                    () ->
+                                                        parameterOptional(
+                                                            "tickers",
+                                                            tickers ->
+                                                                parameterOptional(
+                                                                    "events",
+                                                                    events ->
+                                                                        optionalHeaderValueByName(
+                                                                            "Last-Event-ID",
+                                                                            last -> stream(tickers, events, last)))))),
                                         path(
                                             PathMatchers.segment("ingest").slash("stats"),
-                                            () -> get(() -> complete(StatusCodes.OK, service.ingestCounts(), Jackson.marshaller(Json.MAPPER)))))))));
+                                            () -> read(() -> complete(StatusCodes.OK, service.ingestCounts(), Jackson.marshaller(Json.MAPPER)))),
+                                        new OpenApiRoutes().routes(), // GET /api/v1/openapi.json, no key
+                                        models.routes(),
+                                        queries.routes(),
+                                        cluster.routes(),
+                                        concat(reject(), features))))))));
+  }
+
+  /** A GET for any key (the viewer role and up). */
+  private Route read(Supplier<Route> inner) {
+    return get(() -> security.authenticated(Role.VIEWER, who -> inner.get()));
+  }
+
+  /**
+   * {@link #read} for the SSE stream, which also takes the key as {@code ?access_token=}: browsers'
+   * EventSource API cannot send an Authorization header. Keys in URLs end up in logs, so pages
+   * (the dashboard) should use a viewer key for it.
+   */
+  private Route readStream(Supplier<Route> inner) {
+    return get(() -> security.authenticatedStream(Role.VIEWER, who -> inner.get()));
   }
 
   private Route allTickers() {
@@ -83,7 +163,25 @@ public final class ApiRoutes extends AllDirectives {
         views -> complete(StatusCodes.OK, Map.of("tickers", views), Jackson.marshaller(Json.MAPPER)));
   }
 
-  private Route oneTicker(String ticker) {
+  private Route viewRoute(TickerView view) {
+    return complete(StatusCodes.OK, view, Jackson.marshaller(Json.MAPPER));
+  }
+
+  /** The latest prediction; 404 with the reason while the ticker has none yet. */
+  private Route predictionRoute(TickerView view) {
+    if (view.prediction() != null) {
+      return complete(StatusCodes.OK, view.prediction(), Jackson.marshaller(Json.MAPPER));
+    }
+    String why = view.predictionUnavailable() != null
+        ? view.predictionUnavailable().code() + ": " + view.predictionUnavailable().reason()
+        : "the first prediction has been requested";
+    return problem(
+        Problem.of(
+            "no-prediction", "No prediction yet", 404, view.ticker() + " has no prediction yet (" + why + ")",
+            "/api/v1/tickers/" + view.ticker() + "/prediction"));
+  }
+
+  private Route oneTicker(String ticker, Function<TickerView, Route> found) {
     if (!Tickers.isValid(ticker)) {
       return problem(
           Problem.of(
@@ -96,9 +194,9 @@ public final class ApiRoutes extends AllDirectives {
     CompletionStage<Optional<TickerView>> view = service.view(ticker);
     return onSuccess(
         view,
-        found ->
-            found
-                .<Route>map(v -> complete(StatusCodes.OK, v, Jackson.marshaller(Json.MAPPER)))
+        maybe ->
+            maybe
+                .map(found)
                 .orElseGet(
                     () ->
                         problem(
@@ -110,9 +208,9 @@ public final class ApiRoutes extends AllDirectives {
                                 "/api/v1/tickers/" + ticker))));
   }
 
-  private Route stream(Optional<String> tickersParam) {
-    Optional<Set<String>> filter = tickersParam.map(p -> Arrays.stream(p.split(",")).map(String::strip).collect(Collectors.toSet()));
-    Optional<String> invalid = filter.flatMap(set -> set.stream().filter(t -> !Tickers.isValid(t)).findFirst());
+  private Route stream(Optional<String> tickersParam, Optional<String> eventsParam, Optional<String> lastEventId) {
+    Set<String> tickers = csv(tickersParam);
+    Optional<String> invalid = tickers.stream().filter(t -> !Tickers.isValid(t)).findFirst();
     if (invalid.isPresent()) {
       return problem(
           Problem.of(
@@ -122,18 +220,60 @@ public final class ApiRoutes extends AllDirectives {
               "query parameter 'tickers' holds '" + invalid.get() + "', which is not an exchange symbol",
               "/api/v1/stream"));
     }
-    Function<TickerView, Boolean> wanted = v -> filter.map(set -> set.contains(v.ticker())).orElse(true);
+    Set<String> events = csv(eventsParam);
+    Optional<String> unknown = events.stream().filter(e -> !EVENT_TYPES.contains(e)).findFirst();
+    if (unknown.isPresent()) {
+      return problem(
+          Problem.of(
+              "invalid-event-type",
+              "Invalid event type",
+              400,
+              "query parameter 'events' holds '" + unknown.get() + "'; known: " + String.join(", ", EVENT_TYPES),
+              "/api/v1/stream"));
+    }
     return completeOK(
         service
-            .updates()
-            .filter(wanted::apply)
+            .updates(new StreamEvent.Subscription(tickers, events.isEmpty() ? Set.copyOf(EVENT_TYPES) : events, lastEventId))
+            // A client that reads slower than updates arrive gets the latest per ticker and type
+            // (ids stay increasing); one that stops reading is disconnected.
+            .conflateWithSeed(ApiRoutes::pending, ApiRoutes::conflate)
+            .mapConcat(LinkedHashMap::values)
             .map(ApiRoutes::toEvent)
-            .keepAlive(heartbeat, ServerSentEvent::heartbeat),
+            .keepAlive(heartbeat, ServerSentEvent::heartbeat)
+            .backpressureTimeout(stallTimeout),
         toEventStream());
   }
 
-  static ServerSentEvent toEvent(TickerView view) {
-    return ServerSentEvent.create(json(view), "update", view.ticker() + ":" + view.sequenceNr());
+  /**
+   * The stream's event types ({@code events=} values). Alerts are private to their watch's owner:
+   * they go only to {@code /alerts/stream}, never here.
+   */
+  static final List<String> EVENT_TYPES = List.of("update", "prediction");
+
+  private static Set<String> csv(Optional<String> param) {
+    return param
+        .map(p -> Arrays.stream(p.split(",")).map(String::strip).filter(v -> !v.isEmpty()).collect(Collectors.toSet()))
+        .orElse(Set.of());
+  }
+
+  private static LinkedHashMap<String, StreamEvent> pending(StreamEvent first) {
+    return conflate(new LinkedHashMap<>(), first);
+  }
+
+  private static LinkedHashMap<String, StreamEvent> conflate(LinkedHashMap<String, StreamEvent> pending, StreamEvent next) {
+    // Re-inserted at the end, so the pending events stay in position order.
+    String key = next instanceof StreamEvent.Positioned p ? p.update().ticker() + " " + p.update().eventType() : "gap " + pending.size();
+    pending.remove(key);
+    pending.put(key, next);
+    return pending;
+  }
+
+  static ServerSentEvent toEvent(StreamEvent event) {
+    if (event instanceof StreamEvent.Positioned p) {
+      return ServerSentEvent.create(json(p.update()), p.update().eventType(), p.id());
+    }
+    // No id: a gap notice does not move the client's position.
+    return ServerSentEvent.create(json(event), "gap");
   }
 
   private static String json(Object value) {
@@ -144,7 +284,7 @@ public final class ApiRoutes extends AllDirectives {
     }
   }
 
-  static HttpResponse problemResponse(Problem problem) {
+  public static HttpResponse problemResponse(Problem problem) {
     return HttpResponse.create()
         .withStatus(StatusCodes.get(problem.status()))
         .withEntity(HttpEntities.create(PROBLEM_JSON, json(problem)));

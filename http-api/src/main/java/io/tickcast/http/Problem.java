@@ -11,7 +11,7 @@ public record Problem(String type, String title, int status, String detail, Stri
 
   static final String TYPE_BASE = "https://tickcast.io/problems/";
 
-  static Problem of(String type, String title, int status, String detail, String instance) {
+  public static Problem of(String type, String title, int status, String detail, String instance) {
     return new Problem(TYPE_BASE + type, title, status, detail, instance);
   }
 }

@@ -1,6 +1,7 @@
 package io.tickcast.http;
 
 import io.tickcast.protocols.IngestCounts;
+import io.tickcast.protocols.StreamEvent;
 import io.tickcast.protocols.TickerView;
 import java.util.List;
 import java.util.Optional;
@@ -21,11 +22,19 @@ public interface TickerService {
   CompletionStage<Optional<TickerView>> view(String ticker);
 
   /**
-   * Live updates from every node of the cluster, from now on. Each materialization is one
-   * subscriber with its own bounded buffer, so a slow client cannot slow the entities or other
-   * clients; the subscription ends when the stream is cancelled.
+   * A page of the ticker's bar history (bars, the predictions made from them and their
+   * outcomes), from the read table a projection of the journal keeps; it trails the entity by a
+   * few seconds. Empty when the ticker has never been seen.
    */
-  Source<TickerView, NotUsed> updates();
+  CompletionStage<Optional<HistoryPage>> history(String ticker, HistoryQuery query);
+
+  /**
+   * Live updates from every node of the cluster, positioned in this node's stream; with a last
+   * position, first what the client missed since (or a gap notice). Each materialization is one
+   * subscriber with its own stream, so a slow client cannot slow the entities or other clients;
+   * the subscription ends when the stream is cancelled.
+   */
+  Source<StreamEvent, NotUsed> updates(StreamEvent.Subscription subscription);
 
   IngestCounts ingestCounts();
 }

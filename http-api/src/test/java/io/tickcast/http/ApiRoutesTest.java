@@ -2,22 +2,42 @@ package io.tickcast.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tickcast.http.ModelCatalog.AliasMove;
+import io.tickcast.http.ModelCatalog.AssignAlias;
+import io.tickcast.http.ModelCatalog.ModelEntry;
+import io.tickcast.http.security.ApiKeys;
+import io.tickcast.http.security.AuditEntry;
+import io.tickcast.http.security.Principal;
+import io.tickcast.http.security.RateLimiter;
+import io.tickcast.http.security.Role;
+import io.tickcast.http.security.Security;
+import io.tickcast.model.ModelArtifact;
+import io.tickcast.model.ModelMetadata;
 import io.tickcast.protocols.Bar;
 import io.tickcast.protocols.IngestCounts;
+import io.tickcast.protocols.Prediction;
+import io.tickcast.protocols.PredictionUpdate;
+import io.tickcast.protocols.StreamEvent;
+import io.tickcast.protocols.TickerUpdate;
 import io.tickcast.protocols.TickerView;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.http.javadsl.Http;
@@ -35,16 +55,27 @@ class ApiRoutesTest {
   private static ServerBinding binding;
   private static String base;
 
-  private static final TickerView AAPL = view("AAPL", 3);
-  private static final TickerView MSFT = view("MSFT", 7);
+  private static final Instant AS_OF = Instant.parse("2021-04-21T00:00:00Z");
+  private static final Prediction AAPL_PREDICTION =
+      new Prediction(
+          "AAPL", AS_OF, 1, 101, 0.002, 101.2, List.of(new Prediction.Interval(0.9, -0.03, 0.034, 98.0, 104.5)),
+          0.54, "tickcast-linear-h1", "e4cc7d1ccc2b", new double[] {0.1, 0.2}, Instant.parse("2026-01-01T00:00:01Z"));
+  private static final TickerView AAPL = view("AAPL", 3, AAPL_PREDICTION, null);
+  private static final TickerView MSFT =
+      view("MSFT", 7, null, new PredictionUpdate.Unavailable("warming-up", "the feature vector needs more history"));
+  private static final PredictionUpdate MSFT_UNAVAILABLE =
+      new PredictionUpdate("MSFT", 7, AS_OF, null, MSFT.predictionUnavailable());
+  private static final PredictionUpdate MSFT_PREDICTION =
+      new PredictionUpdate("MSFT", 8, AS_OF, AAPL_PREDICTION, null);
 
-  private static TickerView view(String ticker, long seq) {
+  private static TickerView view(String ticker, long seq, Prediction prediction, PredictionUpdate.Unavailable unavailable) {
     Map<String, Double> indicators = new LinkedHashMap<>();
     indicators.put("sma_20", 101.5);
     indicators.put("rsi_14", null);
     Bar bar =
         new Bar(ticker, Instant.parse("2021-04-21T00:00:00Z"), Duration.ofDays(1), 100, 102, 99, 101, 101, 1000);
-    return new TickerView(ticker, seq, bar, indicators, seq, Instant.parse("2026-01-01T00:00:00Z"));
+    return new TickerView(
+        ticker, seq, bar, indicators, seq, Instant.parse("2026-01-01T00:00:00Z"), prediction, unavailable, Map.of());
   }
 
   /** Answers from fixed data; the stream emits two updates and then stays open. */
@@ -62,23 +93,92 @@ class ApiRoutesTest {
         }
 
         @Override
-        public Source<TickerView, NotUsed> updates() {
-          return Source.from(List.of(AAPL, MSFT)).concat(Source.<TickerView>maybe().mapMaterializedValue(p -> NotUsed.getInstance()));
+        public Source<StreamEvent, NotUsed> updates(StreamEvent.Subscription subscription) {
+          subscriptions.add(subscription);
+          // Like the node's hub: filtered, positioned; a position it does not know is a gap.
+          List<TickerUpdate> all = List.of(AAPL, MSFT, MSFT_UNAVAILABLE, MSFT_PREDICTION);
+          List<StreamEvent> events = new ArrayList<>();
+          if (subscription.lastEventId().filter(id -> !id.startsWith("e1-")).isPresent()) {
+            events.add(new StreamEvent.Gap(null, "position unknown"));
+          }
+          for (int i = 0; i < all.size(); i++) {
+            if (subscription.wants(all.get(i))) {
+              events.add(new StreamEvent.Positioned("e1-" + (i + 1), all.get(i)));
+            }
+          }
+          return Source.from(events).concat(Source.<StreamEvent>maybe().mapMaterializedValue(p -> NotUsed.getInstance()));
         }
 
         @Override
         public IngestCounts ingestCounts() {
           return new IngestCounts(5, 1, Map.of("malformed", 2L));
         }
+
+        // History is QueryRoutesTest's.
+        @Override
+        public CompletionStage<Optional<HistoryPage>> history(String ticker, HistoryQuery query) {
+          return CompletableFuture.completedFuture(Optional.empty());
+        }
+      };
+
+  private static final ApiKeys.NewKey VIEWER_KEY = ApiKeys.generate();
+  private static final ApiKeys.NewKey ADMIN_KEY = ApiKeys.generate();
+  private static final Map<String, Principal> KEYS =
+      Map.of(
+          ApiKeys.hash(VIEWER_KEY.secret()), new Principal("v1", "vera", Role.VIEWER),
+          ApiKeys.hash(ADMIN_KEY.secret()), new Principal("a1", "ada", Role.ADMIN));
+  private static final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
+  private static final List<StreamEvent.Subscription> subscriptions = new CopyOnWriteArrayList<>();
+
+  /** One registered version; assigning "unknown" is refused as the registry would. */
+  private static final ModelCatalog CATALOG =
+      new ModelCatalog() {
+        @Override
+        public CompletionStage<List<ModelEntry>> models() {
+          try {
+            ModelMetadata metadata = ModelArtifact.loadDefault().metadata();
+            return CompletableFuture.completedFuture(
+                List.of(new ModelEntry(metadata, Instant.parse("2026-11-26T00:00:00Z"), "cli:ada", List.of("champion"), null)));
+          } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+          }
+        }
+
+        @Override
+        public CompletionStage<List<AliasMove>> assign(String model, AssignAlias request, String by) {
+          if (request.version().equals("unknown")) {
+            return CompletableFuture.failedFuture(new Refused("unknown-version", 404, model + " has no version unknown"));
+          }
+          return CompletableFuture.completedFuture(
+              List.of(
+                  new AliasMove(
+                      model, request.alias(), request.version(), "e4cc7d1ccc2b", Instant.parse("2026-11-26T00:00:00Z"), by,
+                      request.reason(), Boolean.TRUE.equals(request.force()))));
+        }
       };
 
   @BeforeAll
   static void bind() throws Exception {
     testKit = ActorTestKit.create();
+    Security security =
+        new Security(
+            hash -> CompletableFuture.completedFuture(Optional.ofNullable(KEYS.get(hash))),
+            new RateLimiter(
+                Map.of(
+                    Role.VIEWER, new RateLimiter.Limit(1000, 1000),
+                    Role.TRADER, new RateLimiter.Limit(1000, 1000),
+                    Role.ADMIN, new RateLimiter.Limit(1000, 1000)),
+                System::nanoTime),
+            entry -> {
+              audit.add(entry);
+              return CompletableFuture.completedFuture(Done.done());
+            },
+            true,
+            Clock.systemUTC());
     binding =
         Http.get(testKit.system())
             .newServerAt("127.0.0.1", 0)
-            .bind(new ApiRoutes(SERVICE, Duration.ofMillis(200)).routes())
+            .bind(new ApiRoutes(SERVICE, null /* cluster routes: QueryRoutesTest */, CATALOG, security, Duration.ofMillis(200), Duration.ofSeconds(30)).routes())
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
     base = "http://127.0.0.1:" + binding.localAddress().getPort();
@@ -91,7 +191,67 @@ class ApiRoutesTest {
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+    return client.send(authorized(path, VIEWER_KEY).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpRequest.Builder authorized(String path, ApiKeys.NewKey key) {
+    return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key.secret());
+  }
+
+  private static HttpResponse<String> post(String path, ApiKeys.NewKey key, String body) throws Exception {
+    return client.send(
+        authorized(path, key).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void readingNeedsAKey() throws Exception {
+    HttpResponse<String> anonymous =
+        client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/tickers")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+    assertThat(anonymous.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+  }
+
+  @Test
+  void listsModelsWithTheirAliases() throws Exception {
+    HttpResponse<String> models = get("/api/v1/models");
+    assertThat(models.statusCode()).isEqualTo(200);
+    assertThat(models.body())
+        .contains("\"name\":\"tickcast-linear-h1\"")
+        .contains("\"aliases\":[\"champion\"]")
+        .contains("\"validationMetrics\"");
+  }
+
+  @Test
+  void onlyAnAdminAssignsModelAliasesAndEachAssignmentIsAudited() throws Exception {
+    String body = "{\"alias\":\"champion\",\"version\":\"abc123\",\"reason\":\"better on validation\"}";
+    HttpResponse<String> viewer = post("/api/v1/models/tickcast-linear-h1/aliases", VIEWER_KEY, body);
+    assertThat(viewer.statusCode()).isEqualTo(403);
+    assertThat(viewer.body()).contains("forbidden").contains("admin");
+
+    audit.clear();
+    HttpResponse<String> admin = post("/api/v1/models/tickcast-linear-h1/aliases", ADMIN_KEY, body);
+    assertThat(admin.statusCode()).as(admin.body()).isEqualTo(200);
+    assertThat(admin.body()).contains("\"version\":\"abc123\"").contains("\"by\":\"ada (key a1)\"");
+    assertThat(audit).singleElement().satisfies(e -> {
+      assertThat(e.keyId()).isEqualTo("a1");
+      assertThat(e.status()).isEqualTo(200);
+      assertThat(e.path()).isEqualTo("/api/v1/models/tickcast-linear-h1/aliases");
+    });
+
+    HttpResponse<String> refused =
+        post("/api/v1/models/tickcast-linear-h1/aliases", ADMIN_KEY, "{\"alias\":\"champion\",\"version\":\"unknown\"}");
+    assertThat(refused.statusCode()).isEqualTo(404);
+    assertThat(refused.body()).contains("problems/unknown-version");
+
+    HttpResponse<String> noVersion = post("/api/v1/models/tickcast-linear-h1/aliases", ADMIN_KEY, "{\"alias\":\"champion\"}");
+    assertThat(noVersion.statusCode()).isEqualTo(400);
+    assertThat(noVersion.body()).contains("'version'");
+
+    HttpResponse<String> notJson = post("/api/v1/models/tickcast-linear-h1/aliases", ADMIN_KEY, "champion please");
+    assertThat(notJson.statusCode()).isEqualTo(400);
+    assertThat(notJson.headers().firstValue("Content-Type")).hasValue("application/problem+json");
   }
 
   @Test
@@ -139,7 +299,7 @@ class ApiRoutesTest {
 
     HttpResponse<String> post =
         client.send(
-            HttpRequest.newBuilder(URI.create(base + "/api/v1/tickers")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            authorized("/api/v1/tickers", VIEWER_KEY).POST(HttpRequest.BodyPublishers.noBody()).build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(post.statusCode()).isEqualTo(405);
     assertThat(post.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -155,14 +315,56 @@ class ApiRoutesTest {
   void streamsUpdatesAsTypedEventsWithIdsThenHeartbeats() throws Exception {
     HttpResponse<java.util.stream.Stream<String>> response =
         client.send(
-            HttpRequest.newBuilder(URI.create(base + "/api/v1/stream?tickers=MSFT")).build(),
+            authorized("/api/v1/stream?tickers=MSFT", VIEWER_KEY).build(),
             HttpResponse.BodyHandlers.ofLines());
     assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream");
     // Only MSFT passes the filter; then the idle stream carries heartbeats (every 200 ms here).
-    List<String> lines = response.body().limit(6).toList();
+    List<String> lines = response.body().limit(14).toList();
+    assertThat(subscriptions.get(subscriptions.size() - 1))
+        .isEqualTo(new StreamEvent.Subscription(Set.of("MSFT"), Set.of("update", "prediction"), Optional.empty()));
     assertThat(lines.get(0)).startsWith("data:{\"ticker\":\"MSFT\"");
-    assertThat(lines.subList(1, 3)).containsExactly("event:update", "id:MSFT:7");
-    assertThat(lines.get(3)).isEmpty();
-    assertThat(lines.subList(4, 6)).containsExactly("data:", "");
+    assertThat(lines.subList(1, 4)).containsExactly("event:update", "id:e1-2", "");
+    assertThat(lines.get(4)).startsWith("data:{\"ticker\":\"MSFT\"").contains("\"code\":\"warming-up\"");
+    assertThat(lines.subList(5, 8)).containsExactly("event:prediction", "id:e1-3", "");
+    assertThat(lines.get(8)).contains("\"expectedReturn\":0.002");
+    assertThat(lines.subList(9, 12)).containsExactly("event:prediction", "id:e1-4", "");
+    assertThat(lines.subList(12, 14)).containsExactly("data:", "");
+  }
+
+  @Test
+  void streamsOnlyTheEventTypesAskedForAndResumesFromLastEventId() throws Exception {
+    HttpResponse<java.util.stream.Stream<String>> response =
+        client.send(
+            authorized("/api/v1/stream?events=prediction", VIEWER_KEY).header("Last-Event-ID", "e0-17").build(),
+            HttpResponse.BodyHandlers.ofLines());
+    List<String> lines = response.body().limit(6).toList();
+    assertThat(subscriptions.get(subscriptions.size() - 1))
+        .isEqualTo(new StreamEvent.Subscription(Set.of(), Set.of("prediction"), Optional.of("e0-17")));
+    // The position is unknown: said explicitly, without an id, before anything else.
+    assertThat(lines.get(0)).isEqualTo("data:{\"ticker\":null,\"reason\":\"position unknown\"}");
+    assertThat(lines.subList(1, 3)).containsExactly("event:gap", "");
+    assertThat(lines.subList(4, 6)).containsExactly("event:prediction", "id:e1-3");
+
+    HttpResponse<String> bad = get("/api/v1/stream?events=update,trades");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("'events'").contains("trades");
+  }
+
+  @Test
+  void servesTheLatestPredictionOrSaysWhyThereIsNone() throws Exception {
+    HttpResponse<String> aapl = get("/api/v1/tickers/AAPL/prediction");
+    assertThat(aapl.statusCode()).isEqualTo(200);
+    assertThat(aapl.body())
+        .contains("\"modelVersion\":\"e4cc7d1ccc2b\"")
+        .contains("\"directionProbability\":0.54")
+        .contains("\"level\":0.9");
+
+    HttpResponse<String> msft = get("/api/v1/tickers/MSFT/prediction");
+    assertThat(msft.statusCode()).isEqualTo(404);
+    assertThat(msft.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(msft.body()).contains("no-prediction").contains("warming-up");
+
+    assertThat(get("/api/v1/tickers/ZZZZ/prediction").statusCode()).isEqualTo(404);
+    assertThat(get("/api/v1/tickers/b%20d/prediction").statusCode()).isEqualTo(400);
   }
 }

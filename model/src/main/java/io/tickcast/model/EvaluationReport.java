@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Everything one pipeline run measured; written as evaluation.json and rendered as
@@ -36,7 +37,21 @@ public record EvaluationReport(
   public static final List<String> EVALUATED = List.of(VALIDATE, TEST, HOLDOUT_TEST);
 
   /** Rows of a window and the dates they span; {@code from}/{@code to} are null when empty. */
-  public record SegmentInfo(int rows, int tickers, LocalDate from, LocalDate to) {}
+  public record SegmentInfo(int rows, int tickers, LocalDate from, LocalDate to) {
+    public static SegmentInfo of(Dataset d) {
+      if (d.size() == 0) {
+        return new SegmentInfo(0, 0, null, null);
+      }
+      int min = Integer.MAX_VALUE;
+      int max = Integer.MIN_VALUE;
+      for (int r = 0; r < d.size(); r++) {
+        min = Math.min(min, d.epochDay(r));
+        max = Math.max(max, d.epochDay(r));
+      }
+      int tickers = (int) IntStream.range(0, d.size()).map(d::tickerIndex).distinct().count();
+      return new SegmentInfo(d.size(), tickers, LocalDate.ofEpochDay(min), LocalDate.ofEpochDay(max));
+    }
+  }
 
   /**
    * One model or baseline.
@@ -55,5 +70,14 @@ public record EvaluationReport(
       String onnxFile) {}
 
   /** How a forecaster did on one window. */
-  public record SegmentResult(PointMetrics point, List<IntervalMetrics> intervals, Backtest.Metrics backtest) {}
+  public record SegmentResult(PointMetrics point, List<IntervalMetrics> intervals, Backtest.Metrics backtest) {
+    /** Point errors and the long/short backtest of {@code predictions}; all null on an empty window. */
+    static SegmentResult of(Dataset d, double[] predictions, List<IntervalMetrics> intervals) {
+      if (d.size() == 0) {
+        return new SegmentResult(null, null, null);
+      }
+      return new SegmentResult(
+          PointMetrics.of(predictions, d.labels()), intervals, Backtest.longShort(d, predictions).metrics());
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package io.tickcast.model;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.List;
  *
  * @param version the first 12 hex digits of {@code sha256}: equal versions are equal models
  * @param target what the output is: the log return of the adjusted close over {@code horizon} bars
+ * @param barInterval the bars the model was trained on and may serve (required in JSON; null from
+ *     code means daily bars)
  */
 public record ModelMetadata(
     String name,
@@ -20,6 +23,7 @@ public record ModelMetadata(
     Instant created,
     int horizon,
     String target,
+    Duration barInterval,
     FeatureSchema featureSchema,
     String input,
     String output,
@@ -36,6 +40,10 @@ public record ModelMetadata(
     boolean promotable,
     String onnxFile,
     String sha256) {
+
+  public ModelMetadata {
+    barInterval = barInterval == null ? Duration.ofDays(1) : barInterval;
+  }
 
   /** An inclusive date range. */
   public record Window(LocalDate from, LocalDate to) {}

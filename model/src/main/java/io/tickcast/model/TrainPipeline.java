@@ -16,8 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -145,8 +145,8 @@ public final class TrainPipeline {
     testBacktests.put("equal-weight long", Backtest.equalWeightLong(test));
 
     Map<String, SegmentInfo> segments = new LinkedHashMap<>();
-    segments.put("train", info(train));
-    evaluated.forEach((k, d) -> segments.put(k, info(d)));
+    segments.put("train", SegmentInfo.of(train));
+    evaluated.forEach((k, d) -> segments.put(k, SegmentInfo.of(d)));
     timings.put("total", seconds(start));
     EvaluationReport report = new EvaluationReport(Instant.now(), o.dataDir().toString(), files.size(),
         heldOut, o.horizon(), o.seed(), o.split(), built.counts(), segments, schema.names(),
@@ -201,9 +201,9 @@ public final class TrainPipeline {
     double parity = onnxParity(onnx, model, validate);
     String sha256 = sha256(onnx);
     ModelMetadata metadata = new ModelMetadata(name, sha256.substring(0, 12), kind.id(), Instant.now(),
-        o.horizon(), "ln(adjusted_close[t+h] / adjusted_close[t]), h = horizon bars", schema,
+        o.horizon(), "ln(adjusted_close[t+h] / adjusted_close[t]), h = horizon bars", Duration.ofDays(1), schema,
         OnnxExport.INPUT, OnnxExport.OUTPUT, true, window(train), window(validate), window(test),
-        info(train).tickers(), heldOut, train.size(), results.get(EvaluationReport.VALIDATE).intervals(), val,
+        SegmentInfo.of(train).tickers(), heldOut, train.size(), results.get(EvaluationReport.VALIDATE).intervals(), val,
         results.get(EvaluationReport.TEST).point(), promotable, onnxFile.getFileName().toString(), sha256);
     Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(onnxFile.resolveSibling(kind.id() + ".json").toFile(), metadata);
     timings.put("export+parity " + kind.id(), seconds(t1));
@@ -305,14 +305,9 @@ public final class TrainPipeline {
   }
 
   private static SegmentResult evaluate(Dataset d, double[] predictions, ConformalIntervals conformal, double[] scales) {
-    if (d.size() == 0) {
-      return new SegmentResult(null, null, null);
-    }
-    double[] labels = d.labels();
-    return new SegmentResult(
-        PointMetrics.of(predictions, labels),
-        conformal == null ? null : List.of(conformal.evaluate(predictions, labels, scales)),
-        Backtest.longShort(d, predictions).metrics());
+    List<IntervalMetrics> intervals =
+        conformal == null || d.size() == 0 ? null : List.of(conformal.evaluate(predictions, d.labels(), scales));
+    return SegmentResult.of(d, predictions, intervals);
   }
 
   private static double[] scales(Dataset d, int volatilityColumn, int horizon) {
@@ -327,32 +322,21 @@ public final class TrainPipeline {
     Arrays.setAll(x, rows::features);
     double[] java = model.predict(rows);
     try (OnnxPredictor predictor = OnnxPredictor.load(onnx, rows.featureCount())) {
-      double[] ort = predictor.predict(x);
-      double max = 0.0;
-      for (int i = 0; i < ort.length; i++) {
-        max = Math.max(max, Math.abs(ort[i] - java[i]));
-      }
-      return max;
+      return maxAbsDiff(predictor.predict(x), java);
     }
+  }
+
+  static double maxAbsDiff(double[] a, double[] b) {
+    double max = 0.0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i] - b[i]));
+    }
+    return max;
   }
 
   private static ModelMetadata.Window window(Dataset d) {
-    SegmentInfo i = info(d);
+    SegmentInfo i = SegmentInfo.of(d);
     return new ModelMetadata.Window(i.from(), i.to());
-  }
-
-  private static SegmentInfo info(Dataset d) {
-    if (d.size() == 0) {
-      return new SegmentInfo(0, 0, null, null);
-    }
-    int min = Integer.MAX_VALUE;
-    int max = Integer.MIN_VALUE;
-    for (int r = 0; r < d.size(); r++) {
-      min = Math.min(min, d.epochDay(r));
-      max = Math.max(max, d.epochDay(r));
-    }
-    int tickers = (int) IntStream.range(0, d.size()).map(d::tickerIndex).distinct().count();
-    return new SegmentInfo(d.size(), tickers, LocalDate.ofEpochDay(min), LocalDate.ofEpochDay(max));
   }
 
   static String sha256(byte[] bytes) {
@@ -371,7 +355,7 @@ public final class TrainPipeline {
         .sum();
   }
 
-  private static double seconds(long startNanos) {
+  static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 }

@@ -24,11 +24,10 @@ public final class CassandraSchema {
   private CassandraSchema() {}
 
   public static List<String> statements(String keyspace, String replication) {
-    if (!keyspace.matches("[a-z][a-z0-9_]{0,47}")) {
-      throw new IllegalArgumentException("not a Cassandra keyspace name: " + keyspace);
-    }
     String script =
-        withoutComments(readScript()).replace("${keyspace}", keyspace).replace("${replication}", replication);
+        withoutComments(readScript())
+            .replace("${keyspace}", requireKeyspaceName(keyspace))
+            .replace("${replication}", replication);
     return Arrays.stream(script.split(";")).map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 
@@ -40,6 +39,14 @@ public final class CassandraSchema {
               .setTimeout(Duration.ofSeconds(30)));
     }
     session.checkSchemaAgreement();
+  }
+
+  /** {@code keyspace}, if it is a plain keyspace name: it is spliced into CQL text. */
+  static String requireKeyspaceName(String keyspace) {
+    if (!keyspace.matches("[a-z][a-z0-9_]{0,47}")) {
+      throw new IllegalArgumentException("not a Cassandra keyspace name: " + keyspace);
+    }
+    return keyspace;
   }
 
   private static String withoutComments(String script) {

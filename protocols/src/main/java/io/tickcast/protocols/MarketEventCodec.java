@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
 
 /**
- * The JSON wire format of the Kafka topic {@code ticks}: one {@link MarketEvent} per record,
- * keyed by ticker. Decoding never throws anything but {@link MalformedRecordException}, whose
- * message says what was wrong, so a consumer can count and quarantine the record and go on.
+ * The wire formats of the Kafka topic {@code ticks}: one {@link MarketEvent} per record, keyed by
+ * ticker, written as {@link WireFormat#BINARY} ({@link BinaryMarketEventCodec}, the default of the
+ * producers) or {@link WireFormat#JSON}. {@link #decode} reads either, telling them apart by the
+ * first byte: {@link BinaryMarketEventCodec#MAGIC} starts a binary record, anything else is read
+ * as JSON. Decoding never throws anything but {@link MalformedRecordException}, whose message says
+ * what was wrong, so a consumer can count and quarantine the record and go on.
  */
 public final class MarketEventCodec {
 
@@ -18,7 +21,15 @@ public final class MarketEventCodec {
 
   private MarketEventCodec() {}
 
+  /** The JSON form (readable by any tool); producers use {@link #encode(MarketEvent, WireFormat)}. */
   public static byte[] encode(MarketEvent event) {
+    return encode(event, WireFormat.JSON);
+  }
+
+  public static byte[] encode(MarketEvent event, WireFormat format) {
+    if (format == WireFormat.BINARY) {
+      return BinaryMarketEventCodec.encode(event);
+    }
     try {
       return WRITER.writeValueAsBytes(event);
     } catch (JsonProcessingException e) {
@@ -26,10 +37,23 @@ public final class MarketEventCodec {
     }
   }
 
+  /** Decodes a record of either format. */
   public static MarketEvent decode(byte[] bytes) throws MalformedRecordException {
     if (bytes == null || bytes.length == 0) {
       throw new MalformedRecordException("empty record");
     }
+    if (bytes[0] == BinaryMarketEventCodec.MAGIC) {
+      try {
+        return BinaryMarketEventCodec.decode(bytes);
+      } catch (RuntimeException e) {
+        // Not expected (every read is checked), but a record must never stop the consumer.
+        throw new MalformedRecordException("unreadable binary record: " + e);
+      }
+    }
+    return decodeJson(bytes);
+  }
+
+  private static MarketEvent decodeJson(byte[] bytes) throws MalformedRecordException {
     try {
       MarketEvent event = READER.readValue(bytes);
       if (event == null) {
@@ -38,6 +62,8 @@ public final class MarketEventCodec {
       return event;
     } catch (IOException e) {
       throw new MalformedRecordException("not a valid market event: " + firstLine(e.getMessage()));
+    } catch (RuntimeException e) {
+      throw new MalformedRecordException("not a valid market event: " + firstLine(String.valueOf(e)));
     }
   }
 

@@ -1,0 +1,167 @@
+package io.tickcast.node;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.tickcast.actors.TickerEntity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.RestartSettings;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.RestartSource;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * Keeps {@code ticker_history} (see {@link TickerHistoryStore}) up to date from the journal: each
+ * ticker's events, read with {@code eventsByPersistenceId} from where the projection last got,
+ * written as idempotent upserts, and the position per ticker saved after the writes (at least
+ * once; a restart re-applies at most the last second's events, which changes nothing).
+ *
+ * <p>Why per ticker and not {@code eventsByTag} (Pekko Projection): tagging adds a second write
+ * per event (tag_views and its progress tables) on the ingest path that the journal throughput
+ * was tuned for, and Cassandra's tag queries order events by time across writers, needing an
+ * eventual-consistency delay. Per-ticker queries read the journal's own partitions in sequence
+ * order, so positions are exact and the write path is untouched; the cost is one poll per ticker
+ * per {@code query.refresh-interval}, on the read side.
+ *
+ * <p>Distribution: {@value #SLICES} slices run as a sharded daemon process, spread over the
+ * cluster and restarted elsewhere when a node leaves. A ticker belongs to slice {@code
+ * hash(ticker) mod SLICES}; each slice follows the journal's live list of persistence ids for new
+ * tickers.
+ */
+final class TickerHistoryProjection {
+
+  /** Fixed: every node must agree on it (changing it re-assigns tickers, which is safe). */
+  static final int SLICES = 4;
+
+  private static final String PID_PREFIX = TickerEntity.ENTITY_KEY.name() + "|";
+  /** Live per-ticker queries a slice runs at once; tickers beyond it would wait. */
+  private static final int MAX_TICKERS_PER_SLICE = 10_000;
+  /** Writes in flight across tickers; one ticker's events are written one after another. */
+  private static final int WRITE_PARALLELISM = 16;
+  private static final int PROGRESS_BATCH = 1_000;
+  private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+  private static final RestartSettings RESTART = RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2);
+
+  private TickerHistoryProjection() {}
+
+  sealed interface Command {}
+
+  /** Sent by the daemon process when the slice moves or the node shuts down. */
+  record Stop() implements Command {}
+
+  /** One journal event of one ticker; {@code firstBar}: the ticker's first bar. */
+  record Projected(String ticker, long sequenceNr, Object event, boolean firstBar) {}
+
+  static void init(ActorSystem<?> system, CompletionStage<CqlSession> session, String keyspace) {
+    ShardedDaemonProcess.get(system)
+        .init(
+            Command.class,
+            "ticker-history",
+            SLICES,
+            slice -> slice(slice, session, keyspace),
+            ShardedDaemonProcessSettings.create(system),
+            Optional.of(new Stop()));
+  }
+
+  static int sliceOf(String ticker) {
+    return Math.floorMod(ticker.hashCode(), SLICES);
+  }
+
+  private static Behavior<Command> slice(int slice, CompletionStage<CqlSession> session, String keyspace) {
+    return Behaviors.setup(
+        ctx -> {
+          ActorSystem<?> system = ctx.getSystem();
+          CassandraReadJournal journal =
+              PersistenceQuery.get(system).getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier());
+          // A failure anywhere restarts the slice from the saved positions.
+          UniqueKillSwitch running =
+              RestartSource.withBackoff(
+                      RESTART,
+                      () ->
+                          Source.completionStage(session.thenCompose(s -> TickerHistoryStore.prepare(s, keyspace)))
+                              .flatMapConcat(store -> project(slice, store, journal)))
+                  .viaMat(KillSwitches.single(), Keep.right())
+                  .to(Sink.ignore())
+                  .run(system);
+          ctx.getLog().info("History projection slice {} of {} started", slice, SLICES);
+          return Behaviors.receive(Command.class)
+              .onMessage(Stop.class, stop -> Behaviors.stopped())
+              .onSignal(
+                  PostStop.class,
+                  signal -> {
+                    running.shutdown();
+                    return Behaviors.same();
+                  })
+              .build();
+        });
+  }
+
+  /** Never completes: new tickers and new events keep coming. Emits once per saved batch. */
+  static Source<Done, NotUsed> project(int slice, TickerHistoryStore store, CassandraReadJournal journal) {
+    return journal
+        .persistenceIds()
+        .filter(pid -> pid.startsWith(PID_PREFIX))
+        .map(pid -> pid.substring(PID_PREFIX.length()))
+        .filter(ticker -> sliceOf(ticker) == slice)
+        .flatMapMerge(MAX_TICKERS_PER_SLICE, ticker -> events(ticker, store, journal))
+        .mapAsyncPartitioned(
+            WRITE_PARALLELISM,
+            Projected::ticker,
+            (p, ticker) -> store.apply(ticker, p.event(), p.firstBar()).thenApply(done -> p))
+        .groupedWithin(PROGRESS_BATCH, PROGRESS_INTERVAL)
+        .mapAsync(1, written -> saveProgress(store, written));
+  }
+
+  /** The ticker's events after its saved position, live. */
+  private static Source<Projected, NotUsed> events(String ticker, TickerHistoryStore store, CassandraReadJournal journal) {
+    return Source.completionStage(store.progress(ticker))
+        .flatMapConcat(
+            progress ->
+                journal
+                    .eventsByPersistenceId(PID_PREFIX + ticker, progress.sequenceNr() + 1, Long.MAX_VALUE)
+                    .statefulMap(
+                        () -> progress.firstBar() != null,
+                        (firstBarKnown, envelope) -> {
+                          boolean first = !firstBarKnown && envelope.event() instanceof TickerEntity.BarClosed;
+                          return Pair.create(
+                              firstBarKnown || first, new Projected(ticker, envelope.sequenceNr(), envelope.event(), first));
+                        },
+                        firstBarKnown -> Optional.empty()));
+  }
+
+  /** Saves, per ticker, the last written event's position and the newest bar among them. */
+  private static CompletionStage<Done> saveProgress(TickerHistoryStore store, List<Projected> written) {
+    Map<String, Projected> last = new LinkedHashMap<>();
+    Map<String, Instant> lastBar = new LinkedHashMap<>();
+    for (Projected p : written) {
+      last.put(p.ticker(), p);
+      if (p.event() instanceof TickerEntity.BarClosed closed) {
+        lastBar.put(p.ticker(), closed.bar().start());
+      }
+    }
+    CompletableFuture<?>[] saves =
+        last.values().stream()
+            .map(p -> store.saveProgress(p.ticker(), p.sequenceNr(), lastBar.get(p.ticker())).toCompletableFuture())
+            .toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(saves).thenApply(done -> Done.done());
+  }
+}

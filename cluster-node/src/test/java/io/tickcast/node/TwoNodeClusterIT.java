@@ -1,0 +1,181 @@
+package io.tickcast.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tickcast.actors.TickerEntity;
+import io.tickcast.http.ClusterOverview;
+import io.tickcast.ingest.DailyBarReplay;
+import io.tickcast.ingest.KafkaReplay;
+import io.tickcast.protocols.Json;
+import io.tickcast.protocols.TickerView;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
+import org.apache.pekko.cluster.sharding.external.ExternalShardAllocation;
+import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Two nodes of one cluster on this machine, sharing the ticks topic: a stream client on the first
+ * receives the updates of tickers hosted on the second, and downing the second through the API
+ * moves its shards (and their state, from Cassandra) to the first.
+ */
+@ExtendWith(RealInfra.class)
+class TwoNodeClusterIT {
+
+  private static final String KEYSPACE = "it_two_nodes";
+  private static final String TOPIC = "ticks-two-nodes";
+  private static final List<String> TICKERS = List.of("AAPL", "AIG", "BAC", "CAT", "CVX", "DIS", "GE", "IBM", "JNJ", "KO");
+  private static final LocalDate FROM = LocalDate.of(2020, 1, 2);
+  private static final LocalDate TO = LocalDate.of(2020, 3, 31);
+  private static final Duration PATIENCE = Duration.ofSeconds(120);
+
+  private static TestNode first;
+  private static TestNode second;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    RealInfra.createKeyspace(KEYSPACE);
+    KafkaTopics.ensure(RealInfra.infra().kafkaBootstrapServers(), 4, TOPIC, TOPIC + ".quarantine");
+    first = TestNode.start(KEYSPACE, TOPIC, true, Map.of());
+    String seed = Cluster.get(first.system).selfMember().address().toString();
+    second =
+        TestNode.start(
+            KEYSPACE, TOPIC, true, Map.of("tickcast.cluster.join", "seed-nodes", "pekko.cluster.seed-nodes", List.of(seed)));
+    probe(first).awaitAssert(PATIENCE, () -> {
+      assertThat(overview(first).members()).hasSize(2).allSatisfy(m -> assertThat(m.status()).isEqualTo("up"));
+      return null;
+    });
+    // Both consumers have their partitions (and so their shards) before any record is produced.
+    Set<Address> nodes = Set.of(Cluster.get(first.system).selfMember().address(), Cluster.get(second.system).selfMember().address());
+    probe(first).awaitAssert(PATIENCE, () -> {
+      Set<Address> hosting =
+          ExternalShardAllocation.get((ClassicActorSystemProvider) first.system)
+              .getClient(TickerEntity.ENTITY_KEY.name())
+              .getShardLocations()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS)
+              .getShardLocations()
+              .values()
+              .stream()
+              .map(ExternalShardAllocationStrategy.ShardLocation::address)
+              .collect(Collectors.toSet());
+      assertThat(hosting).isEqualTo(nodes);
+      return null;
+    });
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    for (TestNode node : new TestNode[] {second, first}) {
+      if (node != null) {
+        node.close();
+      }
+    }
+  }
+
+  @Test
+  void aClientOfOneNodeSeesTheOthersTickersAndDowningANodeMovesItsShards() throws Exception {
+    try (SseClient sse = new SseClient(first.baseUrl + "/api/v1/stream?events=update")) {
+      assertThat(sse.status.get()).isEqualTo(200);
+      KafkaReplay.run(
+              first.system,
+              new DailyBarReplay(
+                  TICKERS.stream().map(TwoNodeClusterIT::dataFile).toList(), Set.copyOf(TICKERS), FROM, TO, TO.plusDays(1),
+                  Duration.ZERO),
+              RealInfra.infra().kafkaBootstrapServers(),
+              TOPIC)
+          .toCompletableFuture()
+          .get(2, TimeUnit.MINUTES);
+
+      // Both nodes consume part of the topic, so both host entities.
+      List<String> onSecond = new ArrayList<>();
+      probe(first).awaitAssert(PATIENCE, () -> {
+        onSecond.clear();
+        onSecond.addAll(hostedOn(second));
+        assertThat(onSecond).isNotEmpty();
+        assertThat(hostedOn(first)).isNotEmpty();
+        return null;
+      });
+      // The client of the first node received the updates of the second node's tickers.
+      probe(first).awaitAssert(PATIENCE, () -> {
+        for (String ticker : onSecond) {
+          assertThat(sse.events).anyMatch(e -> "update".equals(e.type()) && e.data().startsWith("{\"ticker\":\"" + ticker + "\""));
+        }
+        return null;
+      });
+    }
+
+    String victim = Cluster.get(second.system).selfMember().address().toString();
+    String ticker = hostedOn(second).get(0);
+    TickerView before = TestNode.readView(second.baseUrl, ticker);
+
+    HttpResponse<String> downed =
+        TestNode.HTTP.send(
+            RealInfra.request(first.baseUrl + "/api/v1/cluster/members/" + URLEncoder.encode(victim, StandardCharsets.UTF_8) + "/down")
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(downed.statusCode()).as(downed.body()).isBetween(200, 202);
+
+    // The first node is alone; asked for the second's ticker, it starts the entity itself (shards
+    // start on demand) from Cassandra, with the same state.
+    probe(first).awaitAssert(PATIENCE, () -> {
+      assertThat(overview(first).members()).extracting(ClusterOverview.Member::address).containsExactly(
+          Cluster.get(first.system).selfMember().address().toString());
+      return null;
+    });
+    TickerView after =
+        probe(first).awaitAssert(PATIENCE, () -> {
+          TickerView view = TestNode.readView(first.baseUrl, ticker);
+          assertThat(view).isNotNull();
+          return view;
+        });
+    assertThat(hostedOn(first)).contains(ticker);
+    assertThat(after.bar()).isEqualTo(before.bar());
+    assertThat(after.barCount()).isEqualTo(before.barCount());
+    assertThat(after.indicators()).isEqualTo(before.indicators());
+  }
+
+  private static List<String> hostedOn(TestNode node) {
+    TestProbe<CurrentShardRegionState> state = TestProbe.create(node.system);
+    ClusterSharding.get(node.system).shardState().tell(new GetShardRegionState(TickerEntity.ENTITY_KEY, state.ref()));
+    List<String> tickers = new ArrayList<>();
+    state.receiveMessage().getShards().forEach(s -> tickers.addAll(s.getEntityIds()));
+    return tickers;
+  }
+
+  private static ClusterOverview overview(TestNode node) throws Exception {
+    HttpResponse<String> response = node.get("/api/v1/cluster");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return Json.MAPPER.readValue(response.body(), ClusterOverview.class);
+  }
+
+  private static Path dataFile(String ticker) {
+    return Path.of(System.getProperty("tickcast.home", "..")).resolve("data/sp500-daily/" + ticker + ".csv.gz");
+  }
+
+  private static TestProbe<Object> probe(TestNode node) {
+    return TestProbe.create(node.system);
+  }
+}
