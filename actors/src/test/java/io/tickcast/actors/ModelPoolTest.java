@@ -333,7 +333,7 @@ class ModelPoolTest {
     ModelArtifact tooNarrow = variant(v1, ridge(FeatureVector.NAMES.size() - 1, 1e-3));
     pool = served(settings(2, 8, Duration.ZERO, 100, Settings.DISPATCHER), v1, null);
     pool.tell(new Serve(tooNarrow, null));
-    assertThat(status(pool).loadingVersion()).isEqualTo(version(tooNarrow));
+    // Serve is handled before any later status request; its load may already have failed by then.
     Status after = awaitStatus(s -> s.loadingVersion() == null);
     assertThat(after.championVersion()).isEqualTo(version(v1));
     assertThat(after.workers()).isEqualTo(2);
