@@ -5,11 +5,13 @@ import io.tickcast.actors.ModelPool;
 import io.tickcast.model.ModelArtifact;
 import io.tickcast.model.OnnxPredictor;
 import io.tickcast.model.ServedModel;
+import io.tickcast.protocols.Prediction;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -32,8 +34,10 @@ import picocli.CommandLine.Option;
  * session per thread, back to back: the baseline), by the same calls followed by building each
  * {@code Prediction} as the workers do, and through a {@link ModelPool} with as many workers, per
  * batch size, in the same run. Pool clients keep twice the pool's batch capacity in flight, one
- * row per request. The three are measured in alternating short slices, best slice kept, so that
- * load from other processes does not favour whichever ran at a quiet moment.
+ * row per request. An echo actor that answers each request with a ready-made prediction, no
+ * inference, gives the floor any actor-based server with one request and one reply per row has on
+ * this machine. All are measured in alternating short slices, best slice kept, so that load from
+ * other processes does not favour whichever ran at a quiet moment.
  */
 @Command(
     name = "bench-models",
@@ -81,12 +85,14 @@ final class BenchModelsCommand implements Callable<Integer> {
             "bench-models",
             ConfigFactory.parseString("pekko.actor.provider = local\npekko.loglevel = WARNING").withFallback(NodeConfig.load(Map.of())));
     try {
+      ActorRef<ModelPool.Command> echo = spawn(system, echo(served));
       System.out.printf(
-          "%n%5s %11s %11s %11s %6s %6s %6s %10s %10s %10s %10s%n",
-          "batch", "raw", "raw+build", "pool", "pool/", "pool/", "mean", "pool p50", "pool p99", "raw p50", "raw p99");
+          "%n%5s %11s %11s %11s %11s %6s %6s %6s %6s %10s %10s %10s %10s%n",
+          "batch", "raw", "raw+build", "echo", "pool", "pool/", "pool/", "pool/", "mean", "pool p50", "pool p99", "raw p50",
+          "raw p99");
       System.out.printf(
-          "%5s %11s %11s %11s %6s %6s %6s %10s %10s %10s %10s%n",
-          "", "rows/s", "rows/s", "rows/s", "raw", "build", "batch", "/request", "/request", "/call", "/call");
+          "%5s %11s %11s %11s %11s %6s %6s %6s %6s %10s %10s %10s %10s%n",
+          "", "rows/s", "rows/s", "rows/s", "rows/s", "raw", "build", "echo", "batch", "/request", "/request", "/call", "/call");
       double bestPool = 0;
       int bestBatch = 0;
       double bestRatio = 0;
@@ -94,17 +100,19 @@ final class BenchModelsCommand implements Callable<Integer> {
         ActorRef<ModelPool.Command> pool = startPool(system, served, settings(threads, batch, Duration.ZERO));
         Run raw = null;
         Run build = null;
+        Run echoed = null;
         Run pooled = null;
         for (int round = 0; round < rounds; round++) {
           raw = best(raw, raw(served, rows, batch, threads, false));
           build = best(build, raw(served, rows, batch, threads, true));
+          echoed = best(echoed, load(system, echo, served, rows, 2 * threads * batch));
           pooled = best(pooled, load(system, pool, served, rows, 2 * threads * batch));
         }
         double meanBatch = meanBatch(system, pool);
         System.out.printf(
-            "%5d %,11.0f %,11.0f %,11.0f %6.2f %6.2f %6.1f %10s %10s %10s %10s%n",
-            batch, raw.rate, build.rate, pooled.rate, pooled.rate / raw.rate, pooled.rate / build.rate, meanBatch,
-            micros(pooled.p50), micros(pooled.p99), micros(raw.p50), micros(raw.p99));
+            "%5d %,11.0f %,11.0f %,11.0f %,11.0f %6.2f %6.2f %6.2f %6.1f %10s %10s %10s %10s%n",
+            batch, raw.rate, build.rate, echoed.rate, pooled.rate, pooled.rate / raw.rate, pooled.rate / build.rate,
+            pooled.rate / echoed.rate, meanBatch, micros(pooled.p50), micros(pooled.p99), micros(raw.p50), micros(raw.p99));
         if (pooled.rate > bestPool) {
           bestPool = pooled.rate;
           bestBatch = batch;
@@ -308,6 +316,34 @@ final class BenchModelsCommand implements Callable<Integer> {
                   })
               .build();
         });
+  }
+
+  /** Answers every request at once with a prediction built beforehand: messaging, no inference. */
+  private static Behavior<ModelPool.Command> echo(ModelArtifact model) {
+    ServedModel served = new ServedModel(model.metadata());
+    double[] features = new double[model.metadata().featureSchema().size()];
+    Arrays.fill(features, 0.01);
+    Prediction template = served.prediction("0", AS_OF, 100.0, features, 0.0, Instant.now());
+    Map<String, ModelPool.Predicted> answers = new HashMap<>();
+    return Behaviors.receive(ModelPool.Command.class)
+        .onMessage(
+            ModelPool.Predict.class,
+            p -> {
+              ModelPool.Predicted answer = answers.get(p.ticker());
+              if (answer == null) {
+                answer = new ModelPool.Predicted(withTicker(template, p.ticker()));
+                answers.put(p.ticker(), answer);
+              }
+              p.replyTo().tell(answer);
+              return Behaviors.same();
+            })
+        .build();
+  }
+
+  private static Prediction withTicker(Prediction p, String ticker) {
+    return new Prediction(
+        ticker, p.asOf(), p.horizon(), p.lastClose(), p.expectedReturn(), p.expectedPrice(), p.intervals(),
+        p.directionProbability(), p.model(), p.modelVersion(), p.features(), p.issuedAt());
   }
 
   private static <T> ActorRef<T> spawn(ActorSystem<SpawnProtocol.Command> system, Behavior<T> behavior) throws Exception {

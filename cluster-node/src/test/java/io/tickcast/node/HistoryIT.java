@@ -49,7 +49,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The query side against a real Cassandra and Kafka: real daily bars replayed through a node, the
  * history projection's read table served page by page, the projection resuming where it stopped
- * after a restart, and the cluster endpoint with its access control.
+ * after a restart, and the cluster endpoint and the API's access control (401, 403, 429) on the
+ * running node.
  */
 @ExtendWith(RealInfra.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -63,6 +64,9 @@ class HistoryIT {
   private static final LocalDate TO = LocalDate.of(2020, 6, 30);
   private static final int LATER_BARS = 5;
   private static final Duration PATIENCE = Duration.ofSeconds(90);
+  /** Trader keys get 3 requests and then one every 1000 s: the fourth is refused, whatever the pace. */
+  private static final Map<String, Object> NODE_SETTINGS =
+      Map.of("tickcast.security.rate-limits.trader.per-second", 0.001, "tickcast.security.rate-limits.trader.burst", 3);
   /** Entries leave out what they do not have (vwap of whole bars, predictions). */
   private static final ObjectReader ENTRY =
       Json.MAPPER.readerFor(HistoryPage.Entry.class).without(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
@@ -84,7 +88,7 @@ class HistoryIT {
       replayed.put(ticker, all.stream().filter(b -> !b.start().isBefore(from) && !b.start().isAfter(to)).toList());
       later.put(ticker, all.stream().filter(b -> b.start().isAfter(to)).limit(LATER_BARS).toList());
     }
-    node = TestNode.start(KEYSPACE, TOPIC, true, Map.of());
+    node = TestNode.start(KEYSPACE, TOPIC, true, NODE_SETTINGS);
   }
 
   @AfterAll
@@ -151,7 +155,7 @@ class HistoryIT {
             "DELETE FROM " + KEYSPACE + ".ticker_history WHERE ticker = 'MSFT' AND month = ? AND bar_start = ?",
             TickerHistoryStore.month(removed.start()),
             removed.start()));
-    node = TestNode.start(KEYSPACE, TOPIC, true, Map.of());
+    node = TestNode.start(KEYSPACE, TOPIC, true, NODE_SETTINGS);
 
     // New bars one at a time, each once the previous one's prediction is settled, so that each
     // prediction is resolved by the next bar.
@@ -246,7 +250,59 @@ class HistoryIT {
     assertThat(Json.MAPPER.readValue(read.body(), ClusterOverview.class).members().get(0).status()).isEqualTo("up");
   }
 
+  @Test
+  @Order(5)
+  void keysAreCheckedForRoleAndRateOnTheRunningNode() throws Exception {
+    CassandraApiKeyStore keys = new CassandraApiKeyStore(session, KEYSPACE);
+    ApiKeys.NewKey viewer = ApiKeys.generate();
+    keys.register(viewer, Role.VIEWER, "history-it-viewer");
+    ApiKeys.NewKey trader = ApiKeys.generate();
+    keys.register(trader, Role.TRADER, "history-it-trader");
+    String watch = "{\"ticker\":\"MSFT\",\"condition\":{\"type\":\"price-cross\",\"direction\":\"above\",\"level\":1000}}";
+
+    // No key, or one the node never issued: 401 on reads and mutations alike.
+    assertProblem(call("GET", "/api/v1/tickers/MSFT", null, null), 401, "unauthorized");
+    assertProblem(call("POST", "/api/v1/watches", null, watch), 401, "unauthorized");
+    assertProblem(call("GET", "/api/v1/stream", ApiKeys.generate().secret(), null), 401, "unauthorized");
+
+    // A viewer reads but may not create or delete watches.
+    assertThat(call("GET", "/api/v1/tickers/MSFT", viewer.secret(), null).statusCode()).isEqualTo(200);
+    assertProblem(call("POST", "/api/v1/watches", viewer.secret(), watch), 403, "forbidden");
+    assertProblem(call("DELETE", "/api/v1/watches/w-0000", viewer.secret(), null), 403, "forbidden");
+
+    // A trader may, within its rate limit; then 429 with Retry-After, and other keys are unaffected.
+    HttpResponse<String> created = call("POST", "/api/v1/watches", trader.secret(), watch);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String id = Json.MAPPER.readTree(created.body()).get("id").asText();
+    assertThat(call("GET", "/api/v1/watches/" + id, trader.secret(), null).statusCode()).isEqualTo(200);
+    assertThat(call("DELETE", "/api/v1/watches/" + id, trader.secret(), null).statusCode()).isEqualTo(204);
+    HttpResponse<String> limited = call("GET", "/api/v1/watches", trader.secret(), null);
+    assertProblem(limited, 429, "rate-limited");
+    assertThat(limited.headers().firstValueAsLong("Retry-After").orElse(0)).isBetween(1L, 1000L);
+    assertThat(call("GET", "/api/v1/tickers/MSFT", viewer.secret(), null).statusCode()).isEqualTo(200);
+  }
+
   // ---- helpers ----------------------------------------------------------------------------
+
+  private static HttpResponse<String> call(String method, String path, String key, String json) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(java.net.URI.create(node.baseUrl + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (key != null) {
+      request.header("Authorization", "Bearer " + key);
+    }
+    return TestNode.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void assertProblem(HttpResponse<String> response, int status, String type) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(Json.MAPPER.readTree(response.body()).get("type").asText()).isEqualTo("https://tickcast.io/problems/" + type);
+  }
 
   /** Each resolution is the realised return of its own prediction, horizon bars later. */
   private static void assertResolutions(List<HistoryPage.Entry> history) {
