@@ -28,6 +28,17 @@ import picocli.CommandLine.Command;
     })
 public final class Main implements Callable<Integer> {
 
+  static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+  static {
+    // With one or two cores the JDK's common pool gets parallelism 1, and CompletableFuture then
+    // runs each async stage on a new thread: every ask's answer (Scala's converters complete them
+    // asynchronously), thousands of threads a second under query load. Two keeps them pooled.
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+      System.setProperty(COMMON_POOL_PARALLELISM, "2");
+    }
+  }
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }

@@ -123,10 +123,13 @@ public final class Node {
           NodeStatus.get(system).ingestStats(stats);
           ActorRef<StreamHub.Command> streamHub =
               ctx.spawn(StreamHub.create(updates, tc.getInt("http.sse-replay-per-ticker")), "stream-hub");
+          LatestViews latest = new LatestViews(tc.getDuration("http.view-max-age"), System::nanoTime);
+          ctx.spawn(LatestViews.subscriber(updates, latest), "latest-views");
           ShardedTickerService service =
               new ShardedTickerService(
                   system,
                   streamHub,
+                  latest,
                   stats,
                   cassandra.thenCompose(session -> TickerHistoryStore.prepare(session, keyspace)),
                   tc.getDuration("http.ask-timeout"),

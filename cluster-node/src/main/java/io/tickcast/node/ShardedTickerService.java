@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -37,10 +38,13 @@ final class ShardedTickerService implements TickerService {
   private final CompletionStage<TickerHistoryStore> history;
   private final Duration askTimeout;
   private final int clientBuffer;
+  private final LatestViews latest;
 
+  /** @param latest this node's copy of the views, kept by {@link LatestViews#subscriber} */
   ShardedTickerService(
       ActorSystem<?> system,
       ActorRef<StreamHub.Command> streamHub,
+      LatestViews latest,
       IngestStats stats,
       CompletionStage<TickerHistoryStore> history,
       Duration askTimeout,
@@ -54,6 +58,7 @@ final class ShardedTickerService implements TickerService {
     this.history = history;
     this.askTimeout = askTimeout;
     this.clientBuffer = clientBuffer;
+    this.latest = latest;
   }
 
   @Override
@@ -71,10 +76,32 @@ final class ShardedTickerService implements TickerService {
 
   @Override
   public CompletionStage<Optional<TickerView>> view(String ticker) {
+    Optional<LatestViews.Lookup> cached = latest.lookup(ticker);
+    if (cached.isEmpty()) {
+      return ask(ticker);
+    }
+    if (cached.get().revalidate()) {
+      ask(ticker).whenComplete((view, failure) -> {
+        if (failure != null) {
+          latest.revalidationFailed(ticker);
+        }
+      });
+    }
+    return CompletableFuture.completedFuture(Optional.of(cached.get().view()));
+  }
+
+  /** The entity's own view, kept in {@link #latest}. */
+  private CompletionStage<Optional<TickerView>> ask(String ticker) {
     return sharding
         .entityRefFor(TickerEntity.ENTITY_KEY, ticker)
         .<TickerEntity.ViewReply>ask(TickerEntity.GetView::new, askTimeout)
-        .thenApply(reply -> Optional.ofNullable(reply.view()));
+        .thenApply(
+            reply -> {
+              if (reply.view() != null) {
+                latest.confirmed(reply.view());
+              }
+              return Optional.ofNullable(reply.view());
+            });
   }
 
   @Override

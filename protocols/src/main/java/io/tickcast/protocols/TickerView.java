@@ -34,4 +34,16 @@ public record TickerView(
   public String eventType() {
     return "update";
   }
+
+  /**
+   * This view once the outcome of the prediction from its bar is known, as its entity then shows
+   * it: a served prediction replaces the previous one; an unavailable one keeps it (it is from an
+   * older bar) and says why the newest bar has none.
+   */
+  public TickerView with(PredictionUpdate update) {
+    boolean served = update.prediction() != null;
+    return new TickerView(
+        ticker, Math.max(sequenceNr, update.sequenceNr()), bar, indicators, barCount, updatedAt,
+        served ? update.prediction() : prediction, served ? null : update.unavailable(), scores);
+  }
 }
