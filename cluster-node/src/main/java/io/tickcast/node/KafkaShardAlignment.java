@@ -2,12 +2,14 @@ package io.tickcast.node;
 
 import io.tickcast.actors.TickerEntity;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.external.ExternalShardAllocation;
 import org.apache.pekko.cluster.sharding.external.javadsl.ExternalShardAllocationClient;
@@ -56,24 +58,62 @@ final class KafkaShardAlignment {
 
   /** Told of the consumer's partition assignments: the assigned partitions' shards move here. */
   static Behavior<ConsumerRebalanceEvent> rebalanceListener() {
-    return Behaviors.setup(
-        ctx -> {
-          ExternalShardAllocationClient client =
-              ExternalShardAllocation.get((org.apache.pekko.actor.ClassicActorSystemProvider) ctx.getSystem()).getClient(TickerEntity.ENTITY_KEY.name());
-          Address self = Cluster.get(ctx.getSystem()).selfMember().address();
-          return Behaviors.receive(ConsumerRebalanceEvent.class)
-              .onMessage(
-                  TopicPartitionsAssigned.class,
-                  assigned -> {
-                    Map<String, Address> locations = new HashMap<>();
-                    for (TopicPartition tp : CollectionConverters.asJava(assigned.topicPartitions())) {
-                      locations.put(Integer.toString(tp.partition()), self);
-                    }
-                    ctx.getLog().info("Partitions assigned here, moving their shards here: {}", locations.keySet());
-                    client.setShardLocations(locations);
-                    return Behaviors.same();
-                  })
-              .build();
-        });
+    return Behaviors.<Object>setup(
+            ctx -> {
+              ExternalShardAllocationClient client =
+                  ExternalShardAllocation.get((org.apache.pekko.actor.ClassicActorSystemProvider) ctx.getSystem())
+                      .getClient(TickerEntity.ENTITY_KEY.name());
+              Address self = Cluster.get(ctx.getSystem()).selfMember().address();
+              return Behaviors.withTimers(
+                  timers ->
+                      Behaviors.receive(Object.class)
+                          .onMessage(
+                              TopicPartitionsAssigned.class,
+                              assigned -> {
+                                Map<String, Address> locations = new HashMap<>();
+                                for (TopicPartition tp : CollectionConverters.asJava(assigned.topicPartitions())) {
+                                  locations.put(Integer.toString(tp.partition()), self);
+                                }
+                                ctx.getLog().info("Partitions assigned here, moving their shards here: {}", locations.keySet());
+                                return setLocations(ctx, client, new SetLocations(locations, 1));
+                              })
+                          .onMessage(SetLocations.class, retry -> setLocations(ctx, client, retry))
+                          .onMessage(
+                              LocationsFailed.class,
+                              failed -> {
+                                // The update goes through distributed data, which times out while
+                                // the cluster is still forming; left failed, partitions and shards
+                                // would stay apart for good.
+                                Duration backoff = Duration.ofSeconds(Math.min(30, 1L << Math.min(failed.update().attempt(), 5)));
+                                ctx.getLog().warn(
+                                    "Moving shards {} here failed (attempt {}): {}; retrying in {}",
+                                    failed.update().locations().keySet(), failed.update().attempt(), failed.cause().getMessage(), backoff);
+                                timers.startSingleTimer(
+                                    failed.update().locations().keySet(),
+                                    new SetLocations(failed.update().locations(), failed.update().attempt() + 1),
+                                    backoff);
+                                return Behaviors.same();
+                              })
+                          .onMessageEquals(LocationsSet.INSTANCE, Behaviors::same)
+                          .build());
+            })
+        .narrow();
+  }
+
+  /** One try at moving {@code locations}' shards here. */
+  private record SetLocations(Map<String, Address> locations, int attempt) {}
+
+  private record LocationsFailed(SetLocations update, Throwable cause) {}
+
+  private enum LocationsSet {
+    INSTANCE
+  }
+
+  private static Behavior<Object> setLocations(
+      ActorContext<Object> ctx, ExternalShardAllocationClient client, SetLocations update) {
+    ctx.pipeToSelf(
+        client.setShardLocations(update.locations()),
+        (done, failure) -> failure == null ? LocationsSet.INSTANCE : new LocationsFailed(update, failure));
+    return Behaviors.same();
   }
 }

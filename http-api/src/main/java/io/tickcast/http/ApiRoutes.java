@@ -240,6 +240,7 @@ public final class ApiRoutes extends AllDirectives {
             .mapConcat(LinkedHashMap::values)
             .map(ApiRoutes::toEvent)
             .keepAlive(heartbeat, ServerSentEvent::heartbeat)
+            // Fails the response (Pekko HTTP logs why and aborts the connection).
             .backpressureTimeout(stallTimeout),
         toEventStream());
   }

@@ -20,10 +20,15 @@ import io.tickcast.protocols.PredictionUpdate;
 import io.tickcast.protocols.StreamEvent;
 import io.tickcast.protocols.TickerUpdate;
 import io.tickcast.protocols.TickerView;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +59,8 @@ class ApiRoutesTest {
   private static ActorTestKit testKit;
   private static ServerBinding binding;
   private static String base;
+  /** The same routes with a short stall timeout. */
+  private static ServerBinding impatient;
 
   private static final Instant AS_OF = Instant.parse("2021-04-21T00:00:00Z");
   private static final Prediction AAPL_PREDICTION =
@@ -95,6 +102,13 @@ class ApiRoutesTest {
         @Override
         public Source<StreamEvent, NotUsed> updates(StreamEvent.Subscription subscription) {
           subscriptions.add(subscription);
+          if (subscription.tickers().equals(Set.of(FLOOD))) {
+            // Updates of ever new tickers as fast as they are taken: conflation cannot absorb them.
+            return Source.range(1, Integer.MAX_VALUE)
+                .<StreamEvent>map(i -> new StreamEvent.Positioned("e1-" + i, ApiRoutesTest.view("T" + i, i, null, null)))
+                .watchTermination((notUsed, done) -> done.whenComplete((d, failure) -> floodEnded.complete(failure)))
+                .mapMaterializedValue(done -> NotUsed.getInstance());
+          }
           // Like the node's hub: filtered, positioned; a position it does not know is a gap.
           List<TickerUpdate> all = List.of(AAPL, MSFT, MSFT_UNAVAILABLE, MSFT_PREDICTION);
           List<StreamEvent> events = new ArrayList<>();
@@ -129,6 +143,10 @@ class ApiRoutesTest {
           ApiKeys.hash(ADMIN_KEY.secret()), new Principal("a1", "ada", Role.ADMIN));
   private static final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
   private static final List<StreamEvent.Subscription> subscriptions = new CopyOnWriteArrayList<>();
+  /** Asked for by a stream client, the service floods it; completes when that stream ends. */
+  private static final String FLOOD = "FLOOD";
+  private static final CompletableFuture<Throwable> floodEnded = new CompletableFuture<>();
+  private static final Duration STALL_TIMEOUT = Duration.ofSeconds(1);
 
   /** One registered version; assigning "unknown" is refused as the registry would. */
   private static final ModelCatalog CATALOG =
@@ -182,11 +200,18 @@ class ApiRoutesTest {
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
     base = "http://127.0.0.1:" + binding.localAddress().getPort();
+    impatient =
+        Http.get(testKit.system())
+            .newServerAt("127.0.0.1", 0)
+            .bind(new ApiRoutes(SERVICE, null, CATALOG, security, Duration.ofMillis(200), STALL_TIMEOUT).routes())
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
   }
 
   @AfterAll
   static void unbind() {
     binding.unbind();
+    impatient.unbind();
     testKit.shutdownTestKit();
   }
 
@@ -366,5 +391,39 @@ class ApiRoutesTest {
 
     assertThat(get("/api/v1/tickers/ZZZZ/prediction").statusCode()).isEqualTo(404);
     assertThat(get("/api/v1/tickers/b%20d/prediction").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void aStreamClientThatStopsReadingIsDisconnectedAndItsSubscriptionReleased() throws Exception {
+    try (Socket stalled = new Socket()) {
+      // A tiny receive window and no reading: the server's writes back up within a few events.
+      stalled.setReceiveBufferSize(1024);
+      stalled.connect(new InetSocketAddress("127.0.0.1", impatient.localAddress().getPort()));
+      stalled.getOutputStream().write(
+          ("GET /api/v1/stream?tickers=" + FLOOD + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                  + "Authorization: Bearer " + VIEWER_KEY.secret() + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      stalled.getOutputStream().flush();
+
+      // The server gives up on it after the stall timeout: the service's stream is torn down...
+      Throwable why = floodEnded.get(30, TimeUnit.SECONDS);
+      assertThat(why).isNotNull().hasMessageContaining("No demand signalled");
+
+      // ...and the connection closed: what was sent before is there to read, then the end.
+      stalled.setSoTimeout(10_000);
+      InputStream in = stalled.getInputStream();
+      byte[] buffer = new byte[1 << 16];
+      long read = 0;
+      try {
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+          read += n;
+        }
+      } catch (SocketException reset) {
+        // An abort may reach the client as a reset instead of an end of stream: closed either way.
+      }
+      assertThat(read).isPositive();
+    }
+    // Other clients are not affected.
+    assertThat(get("/api/v1/tickers/AAPL").statusCode()).isEqualTo(200);
   }
 }
