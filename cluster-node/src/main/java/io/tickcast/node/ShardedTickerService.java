@@ -82,7 +82,7 @@ final class ShardedTickerService implements TickerService {
     }
     if (cached.get().revalidate()) {
       ask(ticker).whenComplete((view, failure) -> {
-        if (failure != null) {
+        if (failure != null || view.isEmpty()) { // else confirmed by ask
           latest.revalidationFailed(ticker);
         }
       });
