@@ -4,7 +4,9 @@ import io.tickcast.actors.TickerEntity;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.pekko.actor.Address;
@@ -18,6 +20,7 @@ import org.apache.pekko.cluster.sharding.typed.ShardingMessageExtractor;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.kafka.ConsumerRebalanceEvent;
 import org.apache.pekko.kafka.TopicPartitionsAssigned;
+import org.apache.pekko.kafka.TopicPartitionsRevoked;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -64,6 +67,8 @@ final class KafkaShardAlignment {
                   ExternalShardAllocation.get((org.apache.pekko.actor.ClassicActorSystemProvider) ctx.getSystem())
                       .getClient(TickerEntity.ENTITY_KEY.name());
               Address self = Cluster.get(ctx.getSystem()).selfMember().address();
+              // Partitions consumed here now: a retry moves only the shards of those.
+              Set<String> assignedHere = new HashSet<>();
               return Behaviors.withTimers(
                   timers ->
                       Behaviors.receive(Object.class)
@@ -75,9 +80,26 @@ final class KafkaShardAlignment {
                                   locations.put(Integer.toString(tp.partition()), self);
                                 }
                                 ctx.getLog().info("Partitions assigned here, moving their shards here: {}", locations.keySet());
+                                assignedHere.addAll(locations.keySet());
                                 return setLocations(ctx, client, new SetLocations(locations, 1));
                               })
-                          .onMessage(SetLocations.class, retry -> setLocations(ctx, client, retry))
+                          .onMessage(
+                              TopicPartitionsRevoked.class,
+                              revoked -> {
+                                for (TopicPartition tp : CollectionConverters.asJava(revoked.topicPartitions())) {
+                                  assignedHere.remove(Integer.toString(tp.partition()));
+                                }
+                                return Behaviors.same();
+                              })
+                          .onMessage(
+                              SetLocations.class,
+                              retry -> {
+                                Map<String, Address> still = new HashMap<>(retry.locations());
+                                still.keySet().retainAll(assignedHere);
+                                return still.isEmpty()
+                                    ? Behaviors.same()
+                                    : setLocations(ctx, client, new SetLocations(still, retry.attempt()));
+                              })
                           .onMessage(
                               LocationsFailed.class,
                               failed -> {
