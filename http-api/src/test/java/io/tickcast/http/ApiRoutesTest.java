@@ -8,7 +8,6 @@ import io.tickcast.http.ModelCatalog.ModelEntry;
 import io.tickcast.http.security.ApiKeys;
 import io.tickcast.http.security.AuditEntry;
 import io.tickcast.http.security.Principal;
-import io.tickcast.http.security.RateLimiter;
 import io.tickcast.http.security.Role;
 import io.tickcast.http.security.Security;
 import io.tickcast.model.ModelArtifact;
@@ -29,7 +28,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +40,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.http.javadsl.Http;
@@ -178,21 +175,7 @@ class ApiRoutesTest {
   @BeforeAll
   static void bind() throws Exception {
     testKit = ActorTestKit.create();
-    Security security =
-        new Security(
-            hash -> CompletableFuture.completedFuture(Optional.ofNullable(KEYS.get(hash))),
-            new RateLimiter(
-                Map.of(
-                    Role.VIEWER, new RateLimiter.Limit(1000, 1000),
-                    Role.TRADER, new RateLimiter.Limit(1000, 1000),
-                    Role.ADMIN, new RateLimiter.Limit(1000, 1000)),
-                System::nanoTime),
-            entry -> {
-              audit.add(entry);
-              return CompletableFuture.completedFuture(Done.done());
-            },
-            true,
-            Clock.systemUTC());
+    Security security = TestSecurity.of(KEYS, audit);
     binding =
         Http.get(testKit.system())
             .newServerAt("127.0.0.1", 0)

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tickcast.http.security.ApiKeys;
 import io.tickcast.http.security.Principal;
-import io.tickcast.http.security.RateLimiter;
 import io.tickcast.http.security.Role;
 import io.tickcast.http.security.Security;
 import io.tickcast.protocols.IngestCounts;
@@ -14,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +20,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.http.javadsl.Http;
@@ -74,17 +71,7 @@ class CorsTest {
   static void bind() throws Exception {
     testKit = ActorTestKit.create();
     Security security =
-        new Security(
-            hash -> CompletableFuture.completedFuture(hash.equals(VIEWER.hash()) ? Optional.of(new Principal("v1", "vera", Role.VIEWER)) : Optional.empty()),
-            new RateLimiter(
-                Map.of(
-                    Role.VIEWER, new RateLimiter.Limit(1000, 1000),
-                    Role.TRADER, new RateLimiter.Limit(1000, 1000),
-                    Role.ADMIN, new RateLimiter.Limit(1000, 1000)),
-                System::nanoTime),
-            entry -> CompletableFuture.completedFuture(Done.done()),
-            true,
-            Clock.systemUTC());
+        TestSecurity.of(Map.of(VIEWER.hash(), new Principal("v1", "vera", Role.VIEWER)));
     Duration beat = Duration.ofMillis(200);
     Duration stall = Duration.ofSeconds(30);
     withCors =

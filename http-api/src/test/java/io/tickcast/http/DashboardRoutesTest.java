@@ -2,9 +2,6 @@ package io.tickcast.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tickcast.http.security.Principal;
-import io.tickcast.http.security.RateLimiter;
-import io.tickcast.http.security.Role;
 import io.tickcast.http.security.Security;
 import io.tickcast.protocols.IngestCounts;
 import io.tickcast.protocols.StreamEvent;
@@ -13,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -51,17 +47,7 @@ class DashboardRoutesTest {
     testKit = ActorTestKit.create();
     alone = bind(new DashboardRoutes().routes());
     Security open =
-        new Security(
-            hash -> CompletableFuture.completedFuture(Optional.<Principal>empty()),
-            new RateLimiter(
-                Map.of(
-                    Role.VIEWER, new RateLimiter.Limit(100, 100),
-                    Role.TRADER, new RateLimiter.Limit(100, 100),
-                    Role.ADMIN, new RateLimiter.Limit(100, 100)),
-                System::nanoTime),
-            entry -> CompletableFuture.completedFuture(org.apache.pekko.Done.done()),
-            true,
-            Clock.systemUTC());
+        TestSecurity.of(Map.of());
     mounted =
         bind(new ApiRoutes(NO_TICKERS, NO_CLUSTER, NO_MODELS, open, Duration.ofSeconds(15), Duration.ofSeconds(30)).routes());
   }

@@ -16,7 +16,6 @@ import io.tickcast.http.ModelCatalog.ModelEntry;
 import io.tickcast.http.WatchService.NewWatch;
 import io.tickcast.http.security.ApiKeys;
 import io.tickcast.http.security.Principal;
-import io.tickcast.http.security.RateLimiter;
 import io.tickcast.http.security.Role;
 import io.tickcast.http.security.Security;
 import io.tickcast.model.ModelArtifact;
@@ -43,7 +42,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,7 +62,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.http.javadsl.Http;
@@ -335,18 +332,7 @@ class OpenApiContractTest {
   @BeforeAll
   static void bind() throws Exception {
     testKit = ActorTestKit.create();
-    Security security =
-        new Security(
-            hash -> CompletableFuture.completedFuture(Optional.ofNullable(KEYS.get(hash))),
-            new RateLimiter(
-                Map.of(
-                    Role.VIEWER, new RateLimiter.Limit(1000, 1000),
-                    Role.TRADER, new RateLimiter.Limit(1000, 1000),
-                    Role.ADMIN, new RateLimiter.Limit(1000, 1000)),
-                System::nanoTime),
-            entry -> CompletableFuture.completedFuture(Done.done()),
-            true,
-            Clock.systemUTC());
+    Security security = TestSecurity.of(KEYS);
     ApiRoutes api = new ApiRoutes(TICKERS, CLUSTER, MODELS, security, Duration.ofMillis(200), Duration.ofSeconds(30));
     binding =
         Http.get(testKit.system())

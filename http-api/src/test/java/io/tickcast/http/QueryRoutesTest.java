@@ -9,7 +9,6 @@ import io.tickcast.features.vector.FeatureVector;
 import io.tickcast.http.security.ApiKeys;
 import io.tickcast.http.security.AuditEntry;
 import io.tickcast.http.security.Principal;
-import io.tickcast.http.security.RateLimiter;
 import io.tickcast.http.security.Role;
 import io.tickcast.http.security.Security;
 import io.tickcast.protocols.Bar;
@@ -25,7 +24,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +37,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
-import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.http.javadsl.Http;
@@ -188,17 +185,7 @@ class QueryRoutesTest {
   @BeforeAll
   static void bind() throws Exception {
     testKit = ActorTestKit.create();
-    RateLimiter.Limit generous = new RateLimiter.Limit(1000, 1000);
-    Security security =
-        new Security(
-            hash -> CompletableFuture.completedFuture(Optional.ofNullable(KEYS.get(hash))),
-            new RateLimiter(Map.of(Role.VIEWER, generous, Role.TRADER, generous, Role.ADMIN, generous), System::nanoTime),
-            entry -> {
-              audit.add(entry);
-              return CompletableFuture.completedFuture(Done.done());
-            },
-            true,
-            Clock.systemUTC());
+    Security security = TestSecurity.of(KEYS, audit);
     binding =
         Http.get(testKit.system())
             .newServerAt("127.0.0.1", 0)
