@@ -34,6 +34,8 @@ final class SseClient implements AutoCloseable {
         TestNode.HTTP.sendAsync(
             request.build(),
             HttpResponse.BodyHandlers.ofLines());
+    // The reading loop blocks for the stream's lifetime: on a thread of its own, never on the
+    // common pool the node's asks complete on (it has two threads on a two-core machine).
     response.thenAcceptAsync(
         r -> {
           status.complete(r.statusCode());
@@ -65,6 +67,11 @@ final class SseClient implements AutoCloseable {
               data.append(line.substring(5).strip());
             }
           }
+        },
+        reader -> {
+          Thread thread = new Thread(reader, "sse-client " + url);
+          thread.setDaemon(true);
+          thread.start();
         });
   }
 
