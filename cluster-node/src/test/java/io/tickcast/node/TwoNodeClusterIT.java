@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -53,6 +52,7 @@ class TwoNodeClusterIT {
   private static final List<String> TICKERS = List.of("AAPL", "AIG", "BAC", "CAT", "CVX", "DIS", "GE", "IBM", "JNJ", "KO");
   private static final LocalDate FROM = LocalDate.of(2020, 1, 2);
   private static final LocalDate TO = LocalDate.of(2020, 3, 31);
+  private static final int PARTITIONS = 4;
   private static final Duration PATIENCE = Duration.ofSeconds(120);
 
   private static TestNode first;
@@ -61,7 +61,7 @@ class TwoNodeClusterIT {
   @BeforeAll
   static void startCluster() throws Exception {
     RealInfra.createKeyspace(KEYSPACE);
-    KafkaTopics.ensure(RealInfra.infra().kafkaBootstrapServers(), 4, TOPIC, TOPIC + ".quarantine");
+    KafkaTopics.ensure(RealInfra.infra().kafkaBootstrapServers(), PARTITIONS, TOPIC, TOPIC + ".quarantine");
     first = TestNode.start(KEYSPACE, TOPIC, true, Map.of());
     String seed = Cluster.get(first.system).selfMember().address().toString();
     second =
@@ -71,21 +71,34 @@ class TwoNodeClusterIT {
       assertThat(overview(first).members()).hasSize(2).allSatisfy(m -> assertThat(m.status()).isEqualTo("up"));
       return null;
     });
-    // Both consumers have their partitions (and so their shards) before any record is produced.
-    Set<Address> nodes = Set.of(Cluster.get(first.system).selfMember().address(), Cluster.get(second.system).selfMember().address());
+    // Before any record is produced, both consumers have their partitions and every ticker's
+    // entity starts on the node that reads its partition. The shard coordinator learns the
+    // locations through distributed data a moment after they are set; a shard it allocates before
+    // that goes where the locations said earlier (the first node, which had every partition alone)
+    // and moves at its next rebalance (every 10 s). Records for it then cross nodes meanwhile, and
+    // its entity stops on handoff until its next message: which node it ends on would be a race.
+    Address firstAddress = Cluster.get(first.system).selfMember().address();
+    Address secondAddress = Cluster.get(second.system).selfMember().address();
     probe(first).awaitAssert(PATIENCE, () -> {
-      Set<Address> hosting =
+      Map<String, ExternalShardAllocationStrategy.ShardLocation> locations =
           ExternalShardAllocation.get((ClassicActorSystemProvider) first.system)
               .getClient(TickerEntity.ENTITY_KEY.name())
               .getShardLocations()
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS)
-              .getShardLocations()
-              .values()
-              .stream()
-              .map(ExternalShardAllocationStrategy.ShardLocation::address)
-              .collect(Collectors.toSet());
-      assertThat(hosting).isEqualTo(nodes);
+              .getShardLocations();
+      assertThat(locations.values().stream().map(ExternalShardAllocationStrategy.ShardLocation::address))
+          .containsOnly(firstAddress, secondAddress)
+          .contains(firstAddress, secondAddress);
+      for (String ticker : TICKERS) {
+        askView(first, ticker); // starts the entity wherever its shard is allocated now
+      }
+      List<String> onFirst = hostedOn(first);
+      List<String> onSecond = hostedOn(second);
+      for (String ticker : TICKERS) {
+        Address reader = locations.get(Integer.toString(KafkaShardAlignment.partitionOf(ticker, PARTITIONS))).address();
+        assertThat(reader.equals(firstAddress) ? onFirst : onSecond).as(ticker + " on " + reader).contains(ticker);
+      }
       return null;
     });
   }
@@ -164,13 +177,7 @@ class TwoNodeClusterIT {
     });
     TickerView after =
         probe(first).awaitAssert(PATIENCE, () -> {
-          TickerView view =
-              ClusterSharding.get(first.system)
-                  .entityRefFor(TickerEntity.ENTITY_KEY, ticker)
-                  .<TickerEntity.ViewReply>ask(TickerEntity.GetView::new, Duration.ofSeconds(5))
-                  .toCompletableFuture()
-                  .get(10, TimeUnit.SECONDS)
-                  .view();
+          TickerView view = askView(first, ticker);
           assertThat(view).isNotNull();
           return view;
         });
@@ -179,6 +186,16 @@ class TwoNodeClusterIT {
     assertThat(after.bar()).isEqualTo(before.bar());
     assertThat(after.barCount()).isEqualTo(before.barCount());
     assertThat(after.indicators()).isEqualTo(before.indicators());
+  }
+
+  /** The entity's own view of its ticker (null before its first bar), asked through {@code node}. */
+  private static TickerView askView(TestNode node, String ticker) throws Exception {
+    return ClusterSharding.get(node.system)
+        .entityRefFor(TickerEntity.ENTITY_KEY, ticker)
+        .<TickerEntity.ViewReply>ask(TickerEntity.GetView::new, Duration.ofSeconds(5))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS)
+        .view();
   }
 
   private static List<String> hostedOn(TestNode node) {
