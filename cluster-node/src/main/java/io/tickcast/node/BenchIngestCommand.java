@@ -233,7 +233,9 @@ final class BenchIngestCommand implements Callable<Integer> {
         ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())
             .withBootstrapServers(bootstrap)
             .withGroupId("bench-plain-" + UUID.randomUUID())
-            .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+            // Nothing to commit, so no reason to linger (stop-timeout) into the next measurement.
+            .withStopTimeout(Duration.ZERO);
     long t0 = System.nanoTime();
     CpuMeter cpu = new CpuMeter(records);
     long[] first = new long[1];
