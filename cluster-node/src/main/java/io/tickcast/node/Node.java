@@ -6,6 +6,7 @@ import io.tickcast.actors.ModelPool;
 import io.tickcast.actors.StreamHub;
 import io.tickcast.actors.TickerEntity;
 import io.tickcast.http.ApiRoutes;
+import io.tickcast.http.RequestTiming;
 import io.tickcast.http.CorsSettings;
 import io.tickcast.http.WatchRoutes;
 import io.tickcast.http.security.Security;
@@ -34,6 +35,7 @@ import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.ServerBuilder;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.kafka.ConsumerRebalanceEvent;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
@@ -222,7 +224,7 @@ public final class Node {
     String scheme = tls.isPresent() ? "https" : "http";
     tls.map(server::enableHttps)
         .orElse(server)
-        .bind(api.routes(watches.routes()))
+        .bind(timed(api.routes(watches.routes()), tc))
         .whenComplete(
             (binding, failure) -> {
               if (failure != null) {
@@ -235,6 +237,11 @@ public final class Node {
                 log.info("HTTP API on {}://{}:{}/api/v1", scheme, host, port);
               }
             });
+  }
+
+  /** The API with its latency recorded, when metrics are on. */
+  private static Route timed(Route api, Config tc) {
+    return tc.getBoolean("metrics.enabled") ? new RequestTiming(new HttpServerMetrics()).wrap(api) : api;
   }
 
   private static void startIngest(

@@ -61,6 +61,12 @@ final class QueryRoutes extends AllDirectives {
 
   private final TickerService service;
   private final Security security;
+  private final ViewBodies<Features> featureBodies =
+      new ViewBodies<>(
+          view ->
+              new Features(
+                  view.ticker(), view.bar().start(), view.sequenceNr(), FeatureVector.SCHEMA_ID, FeatureVector.NAMES,
+                  FeatureVector.of(view.indicators(), view.bar().adjustedClose()).orElseThrow()));
 
   QueryRoutes(TickerService service, Security security) {
     this.service = service;
@@ -208,8 +214,7 @@ final class QueryRoutes extends AllDirectives {
   }
 
   private Route features(TickerView view, String instance) {
-    Optional<double[]> values = FeatureVector.of(view.indicators(), view.bar().adjustedClose());
-    if (values.isEmpty()) {
+    if (FeatureVector.of(view.indicators(), view.bar().adjustedClose()).isEmpty()) {
       String notReady =
           view.indicators().entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey).collect(Collectors.joining(", "));
       return problem(
@@ -218,10 +223,7 @@ final class QueryRoutes extends AllDirectives {
               view.ticker() + " is warming up: " + view.barCount() + " bars so far, indicators not ready yet: " + notReady,
               instance));
     }
-    return complete(
-        StatusCodes.OK,
-        new Features(view.ticker(), view.bar().start(), view.sequenceNr(), FeatureVector.SCHEMA_ID, FeatureVector.NAMES, values.get()),
-        Jackson.marshaller(Json.MAPPER));
+    return complete(StatusCodes.OK, featureBodies.json(view), ViewBodies.JSON);
   }
 
   // ---- batch predictions ------------------------------------------------------------------

@@ -278,6 +278,14 @@ class ApiRoutesTest {
   }
 
   @Test
+  void aViewIsOnlyServedAsJson() throws Exception {
+    HttpResponse<String> html =
+        client.send(authorized("/api/v1/tickers/MSFT", VIEWER_KEY).header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(html.statusCode()).isEqualTo(406);
+    assertThat(html.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+  }
+
+  @Test
   void anUnknownTickerIsA404Problem() throws Exception {
     HttpResponse<String> response = get("/api/v1/tickers/ZZZZ");
     assertThat(response.statusCode()).isEqualTo(404);

@@ -57,12 +57,22 @@ public final class ApiKeys {
 
   /** Lower-case hex SHA-256 of the key's UTF-8 bytes: the key table's primary key. */
   public static String hash(String key) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JRE has SHA-256", e);
-    }
+    // digest() resets the digest for the next call on this thread.
+    return HEX.formatHex(SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8)));
   }
+
+  private static final HexFormat HEX = HexFormat.of();
+
+  /** One digest per thread: looking one up by name on every request cost more than hashing. */
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("every JRE has SHA-256", e);
+            }
+          });
 
   /** Whether {@code token} has the shape of a key; anything else is refused without a lookup. */
   public static boolean wellFormed(String token) {

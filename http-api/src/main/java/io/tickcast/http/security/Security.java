@@ -151,9 +151,12 @@ public final class Security extends AllDirectives {
     if (!ApiKeys.wellFormed(token.get())) {
       return unauthorized(path, "the API key is malformed", true);
     }
-    CompletionStage<Route> decided =
-        keys.lookup(ApiKeys.hash(token.get())).handle((found, failure) -> decide(found, failure, required, path, inner));
-    return onSuccess(decided, route -> route);
+    CompletableFuture<Route> decided =
+        keys.lookup(ApiKeys.hash(token.get()))
+            .handle((found, failure) -> decide(found, failure, required, path, inner))
+            .toCompletableFuture();
+    // A cached key (nearly every request) is decided at once: no asynchronous hop for it.
+    return decided.isDone() ? decided.join() : onSuccess(decided, route -> route);
   }
 
   private Route decide(
