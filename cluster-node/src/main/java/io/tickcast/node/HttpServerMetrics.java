@@ -2,6 +2,7 @@ package io.tickcast.node;
 
 import io.tickcast.http.RequestTiming;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import kamon.Kamon;
 import kamon.metric.Timer;
 import kamon.tag.TagSet;
@@ -19,19 +20,19 @@ final class HttpServerMetrics implements RequestTiming.Sink {
    * Timers by method, indexed by status. Filled lazily; two threads racing on a slot get the same
    * instrument from Kamon, so the race is harmless.
    */
-  private final ConcurrentHashMap<String, Timer[]> timers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicReferenceArray<Timer>> timers = new ConcurrentHashMap<>();
 
   @Override
   public void record(String method, int status, long nanos) {
-    Timer[] byStatus = timers.computeIfAbsent(method, m -> new Timer[1000]);
-    if (status < 0 || status >= byStatus.length) { // not an HTTP status; never sent by Pekko
+    AtomicReferenceArray<Timer> byStatus = timers.computeIfAbsent(method, m -> new AtomicReferenceArray<>(1000));
+    if (status < 0 || status >= byStatus.length()) { // not an HTTP status; never sent by Pekko
       timer(method, status).record(nanos);
       return;
     }
-    Timer timer = byStatus[status];
+    Timer timer = byStatus.get(status);
     if (timer == null) {
       timer = timer(method, status);
-      byStatus[status] = timer;
+      byStatus.set(status, timer);
     }
     timer.record(nanos);
   }
