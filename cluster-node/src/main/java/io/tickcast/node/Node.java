@@ -219,7 +219,7 @@ public final class Node {
   private static void bindHttp(ActorSystem<?> system, ApiRoutes api, WatchRoutes watches, Config tc) {
     String host = tc.getString("http.host");
     int port = tc.getInt("http.port");
-    ServerBuilder server = Http.get(system).newServerAt(host, port);
+    ServerBuilder server = Http.get(system).newServerAt(host, port).withMaterializer(HttpServerMaterializer.create(system));
     Optional<HttpsConnectionContext> tls = Tls.fromConfig(tc.getConfig("http.tls"));
     String scheme = tls.isPresent() ? "https" : "http";
     tls.map(server::enableHttps)

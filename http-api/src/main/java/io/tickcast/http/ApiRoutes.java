@@ -37,6 +37,7 @@ import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,8 +60,8 @@ public final class ApiRoutes extends AllDirectives {
   private final Duration heartbeat;
   private final Duration stallTimeout;
   private final CorsSettings cors;
-  private final ViewBodies<TickerView> viewBodies = new ViewBodies<>(view -> view);
-  private final ViewBodies<Prediction> predictionBodies = new ViewBodies<>(TickerView::prediction);
+  private final ViewBodies<TickerView> viewBodies = new ViewBodies<>(Optional::of);
+  private final ViewBodies<Prediction> predictionBodies = new ViewBodies<>(view -> Optional.ofNullable(view.prediction()));
 
   /**
    * @param heartbeat how often an idle stream sends a heartbeat
@@ -161,13 +162,14 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   private Route viewRoute(TickerView view) {
-    return complete(StatusCodes.OK, viewBodies.json(view), ViewBodies.JSON);
+    return complete(StatusCodes.OK, viewBodies.json(view).orElseThrow(), ViewBodies.JSON);
   }
 
   /** The latest prediction; 404 with the reason while the ticker has none yet. */
   private Route predictionRoute(TickerView view) {
-    if (view.prediction() != null) {
-      return complete(StatusCodes.OK, predictionBodies.json(view), ViewBodies.JSON);
+    Optional<ByteString> prediction = predictionBodies.json(view);
+    if (prediction.isPresent()) {
+      return complete(StatusCodes.OK, prediction.get(), ViewBodies.JSON);
     }
     String why = view.predictionUnavailable() != null
         ? view.predictionUnavailable().code() + ": " + view.predictionUnavailable().reason()

@@ -32,6 +32,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.util.ByteString;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
@@ -64,9 +65,12 @@ final class QueryRoutes extends AllDirectives {
   private final ViewBodies<Features> featureBodies =
       new ViewBodies<>(
           view ->
-              new Features(
-                  view.ticker(), view.bar().start(), view.sequenceNr(), FeatureVector.SCHEMA_ID, FeatureVector.NAMES,
-                  FeatureVector.of(view.indicators(), view.bar().adjustedClose()).orElseThrow()));
+              FeatureVector.of(view.indicators(), view.bar().adjustedClose())
+                  .map(
+                      values ->
+                          new Features(
+                              view.ticker(), view.bar().start(), view.sequenceNr(), FeatureVector.SCHEMA_ID,
+                              FeatureVector.NAMES, values)));
 
   QueryRoutes(TickerService service, Security security) {
     this.service = service;
@@ -214,16 +218,17 @@ final class QueryRoutes extends AllDirectives {
   }
 
   private Route features(TickerView view, String instance) {
-    if (FeatureVector.of(view.indicators(), view.bar().adjustedClose()).isEmpty()) {
-      String notReady =
-          view.indicators().entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey).collect(Collectors.joining(", "));
-      return problem(
-          Problem.of(
-              "features-not-ready", "Features not ready", 409,
-              view.ticker() + " is warming up: " + view.barCount() + " bars so far, indicators not ready yet: " + notReady,
-              instance));
+    Optional<ByteString> features = featureBodies.json(view);
+    if (features.isPresent()) {
+      return complete(StatusCodes.OK, features.get(), ViewBodies.JSON);
     }
-    return complete(StatusCodes.OK, featureBodies.json(view), ViewBodies.JSON);
+    String notReady =
+        view.indicators().entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey).collect(Collectors.joining(", "));
+    return problem(
+        Problem.of(
+            "features-not-ready", "Features not ready", 409,
+            view.ticker() + " is warming up: " + view.barCount() + " bars so far, indicators not ready yet: " + notReady,
+            instance));
   }
 
   // ---- batch predictions ------------------------------------------------------------------

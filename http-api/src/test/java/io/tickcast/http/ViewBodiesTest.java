@@ -8,6 +8,7 @@ import io.tickcast.protocols.TickerView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
@@ -24,14 +25,14 @@ class ViewBodiesTest {
       new ViewBodies<>(
           view -> {
             serialized.incrementAndGet();
-            return view;
+            return view.bar().close() > 0 ? Optional.of(view) : Optional.empty();
           });
 
   @Test
   void aViewIsSerializedOnceAndServedAsJacksonWritesIt() throws Exception {
     TickerView aapl = view("AAPL", 3, 101);
-    ByteString first = bodies.json(aapl);
-    ByteString second = bodies.json(aapl);
+    ByteString first = bodies.json(aapl).orElseThrow();
+    ByteString second = bodies.json(aapl).orElseThrow();
     assertThat(second).isSameAs(first);
     assertThat(serialized).hasValue(1);
     assertThat(first.utf8String()).isEqualTo(Json.MAPPER.writeValueAsString(aapl));
@@ -39,11 +40,11 @@ class ViewBodiesTest {
 
   @Test
   void aNewViewOfTheTickerMakesANewBodyEvenWhenEqual() {
-    ByteString old = bodies.json(view("AAPL", 3, 101));
-    ByteString changed = bodies.json(view("AAPL", 4, 105.5));
+    ByteString old = bodies.json(view("AAPL", 3, 101)).orElseThrow();
+    ByteString changed = bodies.json(view("AAPL", 4, 105.5)).orElseThrow();
     assertThat(changed.utf8String()).contains("\"sequenceNr\":4").contains("105.5");
     // Equal content, other object: serialized again rather than compared field by field.
-    ByteString equal = bodies.json(view("AAPL", 4, 105.5));
+    ByteString equal = bodies.json(view("AAPL", 4, 105.5)).orElseThrow();
     assertThat(equal).isEqualTo(changed).isNotSameAs(changed);
     assertThat(old.utf8String()).contains("\"sequenceNr\":3");
     assertThat(serialized).hasValue(3);
@@ -53,11 +54,21 @@ class ViewBodiesTest {
   void tickersHaveTheirOwnBodies() {
     TickerView aapl = view("AAPL", 3, 101);
     TickerView msft = view("MSFT", 9, 250);
-    ByteString a = bodies.json(aapl);
-    ByteString m = bodies.json(msft);
-    assertThat(bodies.json(aapl)).isSameAs(a);
-    assertThat(bodies.json(msft)).isSameAs(m);
+    ByteString a = bodies.json(aapl).orElseThrow();
+    ByteString m = bodies.json(msft).orElseThrow();
+    assertThat(bodies.json(aapl).orElseThrow()).isSameAs(a);
+    assertThat(bodies.json(msft).orElseThrow()).isSameAs(m);
     assertThat(m.utf8String()).contains("\"ticker\":\"MSFT\"");
+    assertThat(serialized).hasValue(2);
+  }
+
+  @Test
+  void aViewWithoutBodyIsDecidedOnceToo() {
+    TickerView noBody = view("AAPL", 5, 0);
+    assertThat(bodies.json(noBody)).isEmpty();
+    assertThat(bodies.json(noBody)).isEmpty();
+    assertThat(serialized).hasValue(1);
+    assertThat(bodies.json(view("AAPL", 6, 101))).isPresent();
     assertThat(serialized).hasValue(2);
   }
 }
