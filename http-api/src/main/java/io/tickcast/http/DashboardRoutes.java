@@ -7,6 +7,7 @@ import org.apache.pekko.http.javadsl.model.headers.CacheControl;
 import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -55,34 +56,22 @@ public final class DashboardRoutes extends AllDirectives {
   private final ClassLoader classLoader = DashboardRoutes.class.getClassLoader();
 
   public Route routes() {
-    return get(
-        () ->
-            concat(
-                pathSingleSlash(this::page),
-                path(RESOURCES, this::page),
-                pathPrefix(
-                    RESOURCES,
-                    () ->
-                        concat(
-                            pathSingleSlash(this::page),
-                            respondWithHeaders(
-                                ASSET_HEADERS,
-                                () -> concat(getFromResourceDirectory(RESOURCES, classLoader), notFound("/" + RESOURCES))))),
-                pathPrefix(
-                    "webjars",
-                    () ->
-                        pathPrefix(
-                            "echarts",
-                            () ->
-                                respondWithHeaders(
-                                    LIBRARY_HEADERS,
-                                    () -> concat(getFromResourceDirectory(ECHARTS, classLoader), notFound("/webjars/echarts")))))));
-  }
-
-  private Route page() {
-    return respondWithHeaders(
-        PAGE_HEADERS,
-        () -> concat(getFromResource(RESOURCES + "/index.html", ContentTypes.TEXT_HTML_UTF8, classLoader), notFound("/")));
+    // Built once: the API's requests pass through here first, and a tree built inside get()'s
+    // Supplier would be rebuilt for each of them (a tenth of a query's allocation, measured).
+    Route pageFile = concat(getFromResource(RESOURCES + "/index.html", ContentTypes.TEXT_HTML_UTF8, classLoader), notFound("/"));
+    Route page = respondWithHeaders(PAGE_HEADERS, () -> pageFile);
+    Route assetFiles = concat(getFromResourceDirectory(RESOURCES, classLoader), notFound("/" + RESOURCES));
+    Route assets = respondWithHeaders(ASSET_HEADERS, () -> assetFiles);
+    Route libraryFiles = concat(getFromResourceDirectory(ECHARTS, classLoader), notFound("/webjars/echarts"));
+    Route library = respondWithHeaders(LIBRARY_HEADERS, () -> libraryFiles);
+    Route underResources = concat(pathSingleSlash(() -> page), assets);
+    Route dashboard =
+        concat(
+            pathSingleSlash(() -> page),
+            path(RESOURCES, () -> page),
+            pathPrefix(RESOURCES, () -> underResources),
+            pathPrefix(PathMatchers.segment("webjars").slash("echarts"), () -> library));
+    return get(() -> dashboard);
   }
 
   /** Completes with a 404 problem (rather than rejecting), whatever else the server mounts. */
