@@ -1,5 +1,7 @@
 package io.tickcast.node;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.typesafe.config.Config;
 import io.tickcast.devinfra.DevInfra;
 import io.tickcast.ingest.KafkaReplay;
@@ -178,7 +180,10 @@ final class BenchIngestCommand implements Callable<Integer> {
             Rate decoding = plainConsumer(producer.system(), infra.kafkaBootstrapServers(), topic, produced, format, true);
             String keyspace = "bench_" + format + "_" + run;
             SchemaCommand.apply(infra.cassandraContactPoint(), "datacenter1", keyspace, CassandraSchema.DEV_REPLICATION);
-            Rate node = throughNode(nodeConfig(infra, topic, keyspace, "bench-node-" + UUID.randomUUID()), produced);
+            Rate node;
+            try (CqlSession cassandra = CassandraSessions.open(infra.cassandraContactPoint(), "datacenter1", false)) {
+              node = throughNode(nodeConfig(infra, topic, keyspace, "bench-node-" + UUID.randomUUID()), produced, cassandra);
+            }
             results.add(
                 new Result(
                     format, run, plain.perSecond(), decoding.perSecond(), node.perSecond(),
@@ -267,8 +272,12 @@ final class BenchIngestCommand implements Callable<Integer> {
     return new Rate(records / (elapsed / 1e9), cpu.report());
   }
 
-  /** Starts a node on the topic and times it from its first handled record to the last. */
-  private static Rate throughNode(Config config, long records) throws Exception {
+  /**
+   * Starts a node on the topic and times it from its first handled record to the last; counts the
+   * requests Cassandra served meanwhile (journal, snapshots, the history projection).
+   */
+  private static Rate throughNode(Config config, long records, CqlSession cassandra) throws Exception {
+    long requestsBefore = cassandraRequests(cassandra);
     CpuMeter cpu = new CpuMeter(records);
     ActorSystem<Void> system = Node.start(config);
     try {
@@ -291,11 +300,25 @@ final class BenchIngestCommand implements Callable<Integer> {
       System.out.printf(
           "  applied %d, duplicates %d, refused %s; busy %s .. %s%n",
           counts.applied(), counts.duplicates(), counts.rejected(), firstAt, LocalTime.now().truncatedTo(ChronoUnit.MILLIS));
+      long requests = cassandraRequests(cassandra) - requestsBefore;
+      System.out.printf("  cassandra requests: %,d (%.2f per 1,000 records)%n", requests, requests * 1000.0 / records);
       return new Rate(handled(counts) / (elapsed / 1e9), cpu.report());
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().join();
     }
+  }
+
+  /**
+   * Requests served on the connections open now (Cassandra's {@code system_views.clients}): the
+   * node's sessions stay open until it terminates.
+   */
+  private static long cassandraRequests(CqlSession cassandra) {
+    long total = 0;
+    for (Row row : cassandra.execute("SELECT request_count FROM system_views.clients")) {
+      total += row.getLong("request_count");
+    }
+    return total;
   }
 
   private static long handled(IngestCounts counts) {

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import io.tickcast.actors.TickerEntity;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,11 @@ final class TickerHistoryProjection {
   private static final int MAX_TICKERS_PER_SLICE = 10_000;
   /** Writes in flight across tickers; one ticker's events are written one after another. */
   private static final int WRITE_PARALLELISM = 16;
+  /**
+   * Events of one ticker written in one go at most: they gather while the ticker's previous write
+   * is in flight (a fast replay), one at a time when the feed is live.
+   */
+  private static final int MAX_RUN = 256;
   private static final int PROGRESS_BATCH = 1_000;
   private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
   private static final RestartSettings RESTART = RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2);
@@ -125,14 +131,14 @@ final class TickerHistoryProjection {
         .flatMapMerge(MAX_TICKERS_PER_SLICE, ticker -> events(ticker, store, journal))
         .mapAsyncPartitioned(
             WRITE_PARALLELISM,
-            Projected::ticker,
-            (p, ticker) -> store.apply(ticker, p.event(), p.firstBar()).thenApply(done -> p))
+            run -> run.get(0).ticker(),
+            (run, ticker) -> store.apply(ticker, run).thenApply(done -> run))
         .groupedWithin(PROGRESS_BATCH, PROGRESS_INTERVAL)
         .mapAsync(1, written -> saveProgress(store, written));
   }
 
-  /** The ticker's events after its saved position, live. */
-  private static Source<Projected, NotUsed> events(String ticker, TickerHistoryStore store, CassandraReadJournal journal) {
+  /** The ticker's events after its saved position, live, in runs of those that arrived meanwhile. */
+  private static Source<List<Projected>, NotUsed> events(String ticker, TickerHistoryStore store, CassandraReadJournal journal) {
     return Source.completionStage(store.progress(ticker))
         .flatMapConcat(
             progress ->
@@ -145,17 +151,30 @@ final class TickerHistoryProjection {
                           return Pair.create(
                               firstBarKnown || first, new Projected(ticker, envelope.sequenceNr(), envelope.event(), first));
                         },
-                        firstBarKnown -> Optional.empty()));
+                        firstBarKnown -> Optional.empty())
+                    .batch(
+                        MAX_RUN,
+                        first -> {
+                          List<Projected> run = new ArrayList<>();
+                          run.add(first);
+                          return run;
+                        },
+                        (run, next) -> {
+                          run.add(next);
+                          return run;
+                        }));
   }
 
   /** Saves, per ticker, the last written event's position and the newest bar among them. */
-  private static CompletionStage<Done> saveProgress(TickerHistoryStore store, List<Projected> written) {
+  private static CompletionStage<Done> saveProgress(TickerHistoryStore store, List<List<Projected>> written) {
     Map<String, Projected> last = new LinkedHashMap<>();
     Map<String, Instant> lastBar = new LinkedHashMap<>();
-    for (Projected p : written) {
-      last.put(p.ticker(), p);
-      if (p.event() instanceof TickerEntity.BarClosed closed) {
-        lastBar.put(p.ticker(), closed.bar().start());
+    for (List<Projected> run : written) {
+      for (Projected p : run) {
+        last.put(p.ticker(), p);
+        if (p.event() instanceof TickerEntity.BarClosed closed) {
+          lastBar.put(p.ticker(), closed.bar().start());
+        }
       }
     }
     CompletableFuture<?>[] saves =

@@ -1,7 +1,10 @@
 package io.tickcast.node;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchableStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -17,7 +20,9 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -97,34 +102,75 @@ final class TickerHistoryStore {
   // ---- writes (the projection) ------------------------------------------------------------
 
   /**
-   * Records one journal event of {@code ticker}; events that add nothing to the history (trade
-   * checkpoints, and any kind this table does not show) are skipped. {@code firstBar}: the event
-   * is the ticker's first bar, which bounds reads.
+   * Records a run of one ticker's journal events, in sequence order: one request per UTC month
+   * touched (an unlogged batch of its rows, which Cassandra applies as one single-partition
+   * mutation) instead of one per event. Events that add nothing to the history (trade checkpoints,
+   * and any kind this table does not show) are skipped.
    */
-  CompletionStage<Done> apply(String ticker, Object event, boolean firstBar) {
-    if (event instanceof TickerEntity.BarClosed closed) {
-      CompletionStage<Done> row = execute(barRow(ticker, closed));
-      if (!firstBar) {
-        return row;
+  CompletionStage<Done> apply(String ticker, List<TickerHistoryProjection.Projected> run) {
+    List<CompletableFuture<?>> writes = new ArrayList<>(2);
+    for (List<Object> month : byMonth(run).values()) {
+      List<BatchableStatement<?>> rows = new ArrayList<>(month.size());
+      for (Object event : month) {
+        rows.add(statement(ticker, event).build());
       }
-      CompletionStage<Done> first =
-          execute(setFirstBar.boundStatementBuilder().setString("ticker", ticker).setInstant("first_bar", closed.bar().start()));
-      return row.thenCombine(first, (a, b) -> Done.done());
+      writes.add(
+          session
+              .executeAsync(rows.size() == 1 ? rows.get(0) : BatchStatement.newInstance(DefaultBatchType.UNLOGGED, rows))
+              .toCompletableFuture());
+    }
+    for (TickerHistoryProjection.Projected p : run) {
+      if (p.firstBar()) {
+        Instant start = ((TickerEntity.BarClosed) p.event()).bar().start();
+        writes.add(execute(setFirstBar.boundStatementBuilder().setString("ticker", ticker).setInstant("first_bar", start)).toCompletableFuture());
+      }
+    }
+    return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(done -> Done.done());
+  }
+
+  /**
+   * The run's events that write history rows, per month, the later of two that write the same
+   * cells only: the statements of one batch share their write time, so of two writes to one cell
+   * Cassandra would keep the greater value, not the later one.
+   */
+  static Map<Integer, List<Object>> byMonth(List<TickerHistoryProjection.Projected> run) {
+    Map<Cells, Object> latest = new LinkedHashMap<>();
+    for (TickerHistoryProjection.Projected p : run) {
+      Object event = p.event();
+      Instant row =
+          event instanceof TickerEntity.BarClosed closed ? closed.bar().start()
+              : event instanceof TickerEntity.PredictionIssued issued ? issued.prediction().asOf()
+              : event instanceof TickerEntity.PredictionResolved resolved ? resolved.asOf()
+              : null;
+      if (row != null) {
+        Cells cells = new Cells(event.getClass(), row);
+        latest.remove(cells);
+        latest.put(cells, event);
+      }
+    }
+    Map<Integer, List<Object>> months = new LinkedHashMap<>();
+    latest.forEach((cells, event) -> months.computeIfAbsent(month(cells.row()), m -> new ArrayList<>()).add(event));
+    return months;
+  }
+
+  /** The columns one kind of event writes in one row. */
+  private record Cells(Class<?> kind, Instant row) {}
+
+  private BoundStatementBuilder statement(String ticker, Object event) {
+    if (event instanceof TickerEntity.BarClosed closed) {
+      return barRow(ticker, closed);
     }
     if (event instanceof TickerEntity.PredictionIssued issued) {
       Prediction p = issued.prediction();
-      return execute(row(setPrediction, ticker, p.asOf()).setString("prediction", json(p)));
+      return row(setPrediction, ticker, p.asOf()).setString("prediction", json(p));
     }
-    if (event instanceof TickerEntity.PredictionResolved r) {
-      return execute(
-          row(setResolution, ticker, r.asOf())
-              .setString("resolved_model", r.model())
-              .setString("resolved_version", r.modelVersion())
-              .setDouble("expected_return", r.expectedReturn())
-              .setDouble("realised_return", r.realisedReturn())
-              .setInstant("resolved_by", r.resolvedBy()));
-    }
-    return CompletableFuture.completedFuture(Done.done());
+    TickerEntity.PredictionResolved r = (TickerEntity.PredictionResolved) event;
+    return row(setResolution, ticker, r.asOf())
+        .setString("resolved_model", r.model())
+        .setString("resolved_version", r.modelVersion())
+        .setDouble("expected_return", r.expectedReturn())
+        .setDouble("realised_return", r.realisedReturn())
+        .setInstant("resolved_by", r.resolvedBy());
   }
 
   private BoundStatementBuilder barRow(String ticker, TickerEntity.BarClosed closed) {
