@@ -128,7 +128,9 @@ public final class TickerEntity
               v.getDuration("max-staleness"),
               v.getInt("spike-window"),
               v.getDouble("spike-k"),
-              v.getDouble("spike-floor")),
+              v.getDouble("spike-floor"),
+              v.getDuration("spike-reset-gap"),
+              v.getInt("spike-confirmations")),
           tickcast.getDuration("models.prediction-timeout"));
     }
   }

@@ -50,7 +50,7 @@ class TickerEntityTradesTest {
           Session.REGULAR,
           Duration.ofSeconds(5),
           SaleConditionFilter.ALL,
-          new TradeGuard.Config(Duration.ofSeconds(5), Duration.ofMinutes(5), 5, 10.0, 0.0005),
+          new TradeGuard.Config(Duration.ofSeconds(5), Duration.ofMinutes(5), 5, 10.0, 0.0005, Duration.ofMinutes(10), 5),
           Duration.ofSeconds(2));
 
   private static ActorTestKit testKit;
@@ -140,6 +140,25 @@ class TickerEntityTradesTest {
     assertThat(((Rejected) spike).rule()).isEqualTo("price-spike");
     // the print after the bad one is judged against the last good price and applied
     assertThat(send(e, trade("AIG", 10, 50.08, 100, 9), 19)).isEqualTo(applied(0, 10));
+  }
+
+  @Test
+  void aNewPriceLevelIsTakenUpInsteadOfRefusingEveryTradeAfterIt() {
+    var e = entity("BAC");
+    for (int i = 1; i <= 7; i++) {
+      send(e, trade("BAC", i, 14.0 + (i % 2) * 0.01, 100, i), i);
+    }
+    // Five trades in a row 3 % higher: four are quarantined, the fifth confirms the level.
+    for (int i = 8; i <= 11; i++) {
+      Outcome spike = send(e, trade("BAC", i, 14.42, 100, i), i).outcomes().get(0);
+      assertThat(spike).isInstanceOf(Rejected.class).extracting(r -> ((Rejected) r).rule()).isEqualTo("price-spike");
+    }
+    assertThat(send(e, trade("BAC", 12, 14.43, 100, 12), 12).outcomes()).containsExactly(new Applied());
+    assertThat(send(e, trade("BAC", 13, 14.42, 100, 13), 13).outcomes()).containsExactly(new Applied());
+
+    // The next session opens 2 % lower: its first trade is applied, not judged against the close.
+    Trade nextOpen = new Trade("BAC", OPEN.plus(Duration.ofDays(1)), 14.13, 100, 14, "P", "");
+    assertThat(send(e, nextOpen, 14).outcomes()).containsExactly(new Applied());
   }
 
   @Test

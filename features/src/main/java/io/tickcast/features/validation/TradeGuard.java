@@ -27,14 +27,18 @@ import java.util.Optional;
  *       floor keeps a series of equal prints (σ = 0) from rejecting the first tick that moves.
  * </ul>
  *
- * <p>{@link #check} never changes the state; {@link #accept} records a trade that passed, so a
- * rejected trade leaves no trace. The clock for {@code stale-feed} is the caller's: the feed
+ * <p><b>Genuine jumps.</b> A bad print is alone; a new price level (an opening gap, a reopening
+ * after a halt, news) is followed by more trades at that level. So the spike rule re-anchors on
+ * the new level instead of refusing every later trade: a trade more than {@code spikeResetGap}
+ * after the last accepted one is not checked against it (the move of a quiet spell is not a
+ * trade-to-trade move), and the {@code spikeConfirmations}-th trade in a row that the rule
+ * refuses passes when all of them lie within the limit of the first one; the ones before it stay
+ * quarantined. Neither jump enters σ.
+ *
+ * <p>{@link #check} changes the state only by counting such a run of refused spikes; {@link
+ * #accept} records a trade that passed. The clock for {@code stale-feed} is the caller's: the feed
  * watermark gives the same verdicts on every replay (a ticker whose prints trail the rest of the
  * feed is stale), processing time catches a lagging feed as it happens.
- *
- * <p>A genuine jump (a reopening after a halt) is quarantined as a spike like a bad print, and so
- * is every trade after it while the last accepted price stays on the old level; the owner decides
- * when to re-anchor by calling {@link #accept} for a quarantined trade.
  *
  * <p>{@link #check} allocates only when it reports a violation. Not thread-safe.
  */
@@ -47,6 +51,9 @@ public final class TradeGuard {
   private long lastTime;
   private long lastSequence;
   private double lastPrice;
+  // The current run of consecutive spikes: the first one's price and how many so far.
+  private double runPrice;
+  private int runLength;
 
   public TradeGuard(Config config) {
     this(config, new RollingWindow(config.spikeWindow()));
@@ -58,6 +65,8 @@ public final class TradeGuard {
   }
 
   public static TradeGuard fromMemento(Memento m) {
+    // Mementos written before the re-anchoring rules existed have 0 for them: the standard values.
+    Config standard = Config.standard();
     TradeGuard g =
         new TradeGuard(
             new Config(
@@ -65,12 +74,16 @@ public final class TradeGuard {
                 Duration.ofMillis(m.maxStalenessMillis()),
                 m.spikeWindow(),
                 m.spikeK(),
-                m.spikeFloor()),
+                m.spikeFloor(),
+                m.spikeConfirmations() == 0 ? standard.spikeResetGap() : Duration.ofMillis(m.spikeResetGapMillis()),
+                m.spikeConfirmations() == 0 ? standard.spikeConfirmations() : m.spikeConfirmations()),
             RollingWindow.fromState(m.returns()));
     g.hasLast = m.hasLast();
     g.lastTime = m.lastTimeMillis();
     g.lastSequence = m.lastSequence();
     g.lastPrice = m.lastPrice();
+    g.runPrice = m.runPrice();
+    g.runLength = m.runLength();
     return g;
   }
 
@@ -107,24 +120,42 @@ public final class TradeGuard {
       return violation(
           "stale-feed", describe(t) + " is more than " + config.maxStaleness() + " behind " + clock);
     }
-    if (hasLast && returns.isFull()) {
+    if (hasLast && returns.isFull() && !afterQuietSpell(time)) {
       double move = Math.abs(Math.log(price / lastPrice));
       double limit = config.spikeK() * Math.max(volatility(), config.spikeFloor());
       if (move > limit) {
-        return violation(
-            "price-spike",
-            describe(t) + " at " + price + " moved " + move + " (log) from " + lastPrice
-                + ", limit " + limit);
+        if (runLength > 0 && Math.abs(Math.log(price / runPrice)) <= limit) {
+          runLength++;
+        } else {
+          runPrice = price;
+          runLength = 1;
+        }
+        if (runLength < config.spikeConfirmations()) {
+          return violation(
+              "price-spike",
+              describe(t) + " at " + price + " moved " + move + " (log) from " + lastPrice
+                  + ", limit " + limit + " (" + runLength + " of " + config.spikeConfirmations()
+                  + " trades in a row at this level re-anchor)");
+        }
       }
     }
     return Optional.empty();
   }
 
-  /** Records {@code t} as accepted: the reference for the next checks. */
+  private boolean afterQuietSpell(long time) {
+    return time - lastTime > config.spikeResetGap().toMillis();
+  }
+
+  /**
+   * Records {@code t} as accepted: the reference for the next checks. A trade that re-anchors
+   * (after a quiet spell, or confirming a new level) does not enter σ.
+   */
   public void accept(Trade t) {
     long time = t.time().toEpochMilli();
     if (hasLast) {
-      returns.push(Math.log(t.price() / lastPrice));
+      if (runLength < config.spikeConfirmations() && !afterQuietSpell(time)) {
+        returns.push(Math.log(t.price() / lastPrice));
+      }
       lastTime = Math.max(lastTime, time);
       lastSequence = Math.max(lastSequence, t.sequence());
     } else {
@@ -133,6 +164,7 @@ public final class TradeGuard {
     }
     lastPrice = t.price();
     hasLast = true;
+    runLength = 0;
   }
 
   /** {@link #check}, then {@link #accept} when it passed. */
@@ -160,11 +192,15 @@ public final class TradeGuard {
         config.spikeWindow(),
         config.spikeK(),
         config.spikeFloor(),
+        config.spikeResetGap().toMillis(),
+        config.spikeConfirmations(),
         hasLast,
         lastTime,
         lastSequence,
         lastPrice,
-        returns.state());
+        returns.state(),
+        runPrice,
+        runLength);
   }
 
   private static Optional<Violation> violation(String rule, String detail) {
@@ -181,12 +217,23 @@ public final class TradeGuard {
    * @param spikeWindow number of trade-to-trade returns in σ (at least 2)
    * @param spikeK allowed move in units of σ
    * @param spikeFloor lower bound of σ, as a log return
+   * @param spikeResetGap a trade this long after the last accepted one is not checked for a spike
+   * @param spikeConfirmations this many spikes in a row at one level re-anchor on it (at least 2)
    */
   public record Config(
-      Duration allowedLateness, Duration maxStaleness, int spikeWindow, double spikeK, double spikeFloor) {
+      Duration allowedLateness,
+      Duration maxStaleness,
+      int spikeWindow,
+      double spikeK,
+      double spikeFloor,
+      Duration spikeResetGap,
+      int spikeConfirmations) {
     public Config {
-      if (allowedLateness.isNegative() || maxStaleness.isNegative()) {
-        throw new IllegalArgumentException("negative lateness or staleness");
+      if (allowedLateness.isNegative() || maxStaleness.isNegative() || spikeResetGap.isNegative()) {
+        throw new IllegalArgumentException("negative lateness, staleness or spike reset gap");
+      }
+      if (spikeConfirmations < 2) {
+        throw new IllegalArgumentException("spike confirmations must be >= 2: " + spikeConfirmations);
       }
       if (spikeWindow < 2 || !(spikeK > 0) || !(spikeFloor > 0)) {
         throw new IllegalArgumentException(
@@ -197,7 +244,7 @@ public final class TradeGuard {
 
     /** The settings features/README.md justifies on the real intraday data. */
     public static Config standard() {
-      return new Config(Duration.ofSeconds(5), Duration.ofSeconds(60), 100, 10.0, 0.0005);
+      return new Config(Duration.ofSeconds(5), Duration.ofSeconds(60), 100, 10.0, 0.0005, Duration.ofMinutes(10), 5);
     }
   }
 
@@ -208,10 +255,14 @@ public final class TradeGuard {
       int spikeWindow,
       double spikeK,
       double spikeFloor,
+      long spikeResetGapMillis,
+      int spikeConfirmations,
       boolean hasLast,
       long lastTimeMillis,
       long lastSequence,
       double lastPrice,
-      RollingWindow.State returns)
+      RollingWindow.State returns,
+      double runPrice,
+      int runLength)
       implements CborSerializable {}
 }
