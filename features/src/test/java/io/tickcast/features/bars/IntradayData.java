@@ -53,6 +53,17 @@ public final class IntradayData {
     return trades;
   }
 
+  /**
+   * {@link #trades} numbered as the replay numbers them ({@code TickFile}: {@code yyyyMMdd *
+   * 10,000,000 + row}), so that sequences keep increasing from one day to the next.
+   */
+  public static List<Trade> tradesOfAWeek(String ticker, String yyyyMMdd) {
+    long day = Long.parseLong(yyyyMMdd) * 10_000_000L;
+    return trades(ticker, yyyyMMdd).stream()
+        .map(t -> new Trade(t.ticker(), t.time(), t.price(), t.size(), day + t.sequence(), t.exchange(), t.condition()))
+        .toList();
+  }
+
   /** The bars of {@code second/} or {@code minute/} ({@code resolution}) by start, in file order. */
   public static Map<Instant, RefBar> bars(String resolution, String ticker) {
     Map<Instant, RefBar> bars = new LinkedHashMap<>();

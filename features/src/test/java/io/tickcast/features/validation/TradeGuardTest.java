@@ -256,9 +256,7 @@ class TradeGuardTest {
       TradeGuard g = new TradeGuard(TradeGuard.Config.standard());
       Instant watermark = Instant.MIN;
       for (String day : List.of("20131007", "20131008", "20131009", "20131010", "20131011")) {
-        for (Trade print : IntradayData.trades(ticker, day)) {
-          // A file numbers its prints from 1 each day; the replay prefixes the day (TickFile).
-          Trade t = with(print, ticker, print.time(), print.price(), print.size(), Long.parseLong(day) * 10_000_000L + print.sequence());
+        for (Trade t : IntradayData.tradesOfAWeek(ticker, day)) {
           LocalTime local = LocalTime.ofInstant(t.time(), newYork);
           if (local.isBefore(LocalTime.of(9, 30)) || !local.isBefore(LocalTime.of(16, 0))) {
             continue;
