@@ -498,7 +498,8 @@ public final class TickerEntity
     if (state instanceof Active a) {
       liveOffsets.putAll(a.offsets());
       bars = a.bars() == null ? null : BarAggregator.fromMemento(a.bars());
-      guard = a.guard() == null ? null : TradeGuard.fromMemento(a.guard());
+      // The rules as configured now, so that a changed tickcast.validation applies after a restart.
+      guard = a.guard() == null ? null : TradeGuard.fromMemento(a.guard(), settings.guard());
       if (a.watches().watches().values().stream().anyMatch(w -> !w.webhook().pending().isEmpty())) {
         // Handled after the commands that arrived during recovery: often the deliverer's report
         // that woke this entity, which settles its alert first.

@@ -64,20 +64,33 @@ public final class TradeGuard {
     this.returns = returns;
   }
 
+  /** The guard as it was, with the settings it had. */
   public static TradeGuard fromMemento(Memento m) {
     // Mementos written before the re-anchoring rules existed have 0 for them: the standard values.
     Config standard = Config.standard();
+    return fromMemento(
+        m,
+        new Config(
+            Duration.ofMillis(m.allowedLatenessMillis()),
+            Duration.ofMillis(m.maxStalenessMillis()),
+            m.spikeWindow(),
+            m.spikeK(),
+            m.spikeFloor(),
+            m.spikeConfirmations() == 0 ? standard.spikeResetGap() : Duration.ofMillis(m.spikeResetGapMillis()),
+            m.spikeConfirmations() == 0 ? standard.spikeConfirmations() : m.spikeConfirmations()));
+  }
+
+  /**
+   * The guard's state from {@code m} under the settings {@code config} (an entity recovering after
+   * its settings changed); σ starts afresh when the window's size changed.
+   */
+  public static TradeGuard fromMemento(Memento m, Config config) {
     TradeGuard g =
         new TradeGuard(
-            new Config(
-                Duration.ofMillis(m.allowedLatenessMillis()),
-                Duration.ofMillis(m.maxStalenessMillis()),
-                m.spikeWindow(),
-                m.spikeK(),
-                m.spikeFloor(),
-                m.spikeConfirmations() == 0 ? standard.spikeResetGap() : Duration.ofMillis(m.spikeResetGapMillis()),
-                m.spikeConfirmations() == 0 ? standard.spikeConfirmations() : m.spikeConfirmations()),
-            RollingWindow.fromState(m.returns()));
+            config,
+            m.spikeWindow() == config.spikeWindow()
+                ? RollingWindow.fromState(m.returns())
+                : new RollingWindow(config.spikeWindow()));
     g.hasLast = m.hasLast();
     g.lastTime = m.lastTimeMillis();
     g.lastSequence = m.lastSequence();

@@ -177,6 +177,26 @@ class TradeGuardTest {
   }
 
   @Test
+  void aGuardRestoredUnderNewSettingsAppliesThem() {
+    warmUp(6, 100.0, 101.0);
+    double sigma = guard.volatility();
+    TradeGuard.Config stricter =
+        new TradeGuard.Config(Duration.ofSeconds(1), Duration.ofSeconds(10), 5, 2.0, 0.001, Duration.ofMinutes(10), 3);
+    Trade move = next(101.0 * Math.exp(3 * sigma));
+
+    assertThat(TradeGuard.fromMemento(guard.memento()).check(move, time)).isEmpty();
+    TradeGuard restored = TradeGuard.fromMemento(guard.memento(), stricter);
+    assertThat(restored.volatility()).isEqualTo(sigma);
+    assertThat(restored.check(move, time)).map(Violation::rule).hasValue("price-spike");
+    // Another window size: σ is rebuilt from the trades to come, no spike is called meanwhile.
+    TradeGuard resized =
+        TradeGuard.fromMemento(
+            guard.memento(),
+            new TradeGuard.Config(Duration.ofSeconds(1), Duration.ofSeconds(10), 8, 2.0, 0.001, Duration.ofMinutes(10), 3));
+    assertThat(resized.check(next(150.0), time)).isEmpty();
+  }
+
+  @Test
   void aTradeAfterAQuietSpellIsNotCheckedAgainstTheOldPrice() {
     warmUp(6, 100.0, 101.0);
     double sigma = guard.volatility();
