@@ -104,12 +104,7 @@ class BarsFromTradesTest {
     List<Instant> differ = new ArrayList<>();
     shipped.forEach(
         (start, ref) -> {
-          Bar bar = ours.get(start).bar();
-          if (bar.open() != ref.open()
-              || bar.high() != ref.high()
-              || bar.low() != ref.low()
-              || bar.close() != ref.close()
-              || bar.volume() != ref.volume()) {
+          if (!ref.sameAs(ours.get(start).bar())) {
             differ.add(start);
           }
         });

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,15 +70,16 @@ class BarsOverAWeekTest {
     }
     bars.advanceWatermark(watermark.plus(Duration.ofMinutes(2))).ifPresent(b -> ours.put(b.bar().start(), b.bar()));
 
+    Map<Instant, RefBar> vendor = IntradayData.bars("minute", ticker);
     Map<Instant, RefBar> shipped = new LinkedHashMap<>();
     Set<Instant> closingAuctionMinutes = new HashSet<>();
     for (String day : DAYS) {
-      LocalDate date = LocalDate.parse(day, java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
+      LocalDate date = LocalDate.parse(day, DateTimeFormatter.BASIC_ISO_DATE);
       Instant open = date.atTime(LocalTime.of(9, 30)).atZone(NEW_YORK).toInstant();
       Instant close = date.atTime(LocalTime.of(16, 0)).atZone(NEW_YORK).toInstant();
       closingAuctionMinutes.add(close.minusSeconds(60));
-      IntradayData.bars("minute", ticker)
-          .forEach((start, bar) -> {
+      vendor.forEach(
+          (start, bar) -> {
             if (!start.isBefore(open) && start.isBefore(close)) {
               shipped.put(start, bar);
             }
@@ -87,8 +89,7 @@ class BarsOverAWeekTest {
     shipped.forEach(
         (start, ref) -> {
           Bar bar = ours.get(start);
-          if (bar == null || bar.open() != ref.open() || bar.high() != ref.high() || bar.low() != ref.low()
-              || bar.close() != ref.close() || bar.volume() != ref.volume()) {
+          if (bar == null || !ref.sameAs(bar)) {
             differ.add(start);
           }
         });

@@ -1,6 +1,7 @@
 package io.tickcast.features.bars;
 
 import io.tickcast.features.MarketData;
+import io.tickcast.protocols.Bar;
 import io.tickcast.protocols.Trade;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,7 +27,12 @@ public final class IntradayData {
   private IntradayData() {}
 
   /** One row of a {@code minute/} or {@code second/} trade-bar file. */
-  public record RefBar(Instant start, double open, double high, double low, double close, long volume) {}
+  public record RefBar(Instant start, double open, double high, double low, double close, long volume) {
+    /** Same open, high, low, close and volume as {@code bar}. */
+    public boolean sameAs(Bar bar) {
+      return bar.open() == open && bar.high() == high && bar.low() == low && bar.close() == close && bar.volume() == volume;
+    }
+  }
 
   /**
    * Every print of a {@code tick/<T>_<yyyyMMdd>_trade.csv.gz} file except those flagged
