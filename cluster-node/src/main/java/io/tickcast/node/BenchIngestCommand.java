@@ -13,11 +13,13 @@ import io.tickcast.ingest.TradingSession;
 import io.tickcast.persistence.CassandraSchema;
 import io.tickcast.protocols.IngestCounts;
 import io.tickcast.protocols.MarketEventCodec;
+import io.tickcast.protocols.Trade;
 import io.tickcast.protocols.WireFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
+import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +30,9 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.commons.math3.stat.StatUtils;
+import org.apache.commons.math3.stat.descriptive.rank.Median;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -45,9 +49,12 @@ import picocli.CommandLine.Option;
  * commits), in the same run against the same broker. The ratio of the node's rate to the plain
  * consumer's of the same format is the figure that counts; absolute rates depend on the machine.
  *
- * <p>With several formats and {@code --runs}, every run measures every format (in alternating
- * order, so neither always runs on a colder JVM); each node run gets a fresh keyspace and consumer
- * group, so each does the full work.
+ * <p>Run {@code k} of {@code --runs} is a copy of the same days {@code k - 1} weeks later (New
+ * York wall-clock times kept, so sessions stay sessions across daylight saving). One node per
+ * format reads all copies in one go, as a node that has been up for a while meets its feed: run 1
+ * is a node that has just started (cold JIT, empty caches, new entities: a catch-up after a
+ * restart), the later runs the same node warm, with its entities carrying on. The plain consumers
+ * read each copy's offset range on its own, before the node starts.
  */
 @Command(
     name = "bench-ingest",
@@ -78,7 +85,10 @@ final class BenchIngestCommand implements Callable<Integer> {
       converter = ReplayCommand.WireFormatConverter.class)
   List<WireFormat> formats;
 
-  @Option(names = "--runs", description = "Measurements of every format (one infrastructure start). Default: ${DEFAULT-VALUE}", defaultValue = "1")
+  @Option(
+      names = "--runs",
+      description = "Copies of the days, each a week after the one before, measured one by one (one infrastructure start). Default: ${DEFAULT-VALUE}",
+      defaultValue = "1")
   int runs;
 
   @Option(names = "--work-dir", description = "Default: ${DEFAULT-VALUE}", defaultValue = "target/bench-infra")
@@ -143,60 +153,66 @@ final class BenchIngestCommand implements Callable<Integer> {
     DevInfra.Settings infraSettings =
         DevInfra.Settings.defaults(ProjectPaths.home(), ProjectPaths.resolve(workDir)).withPorts(19242, 19292, 19293);
     DevInfra.deleteWorkDir(infraSettings);
+    TickReplay replay = new TickReplay(files, TradingSession.REGULAR, Pacing.UNPACED);
     try (DevInfra infra = DevInfra.start(infraSettings)) {
-      Map<WireFormat, String> topics = new HashMap<>();
-      for (WireFormat format : formats) {
-        String topic = "bench-ticks-" + format;
-        topics.put(format, topic);
-        KafkaTopics.ensure(infra.kafkaBootstrapServers(), partitions, topic, topic + ".quarantine");
-      }
+      String bootstrap = infra.kafkaBootstrapServers();
       List<Result> results = new ArrayList<>();
-      try (ProducerSystem producer = ProducerSystem.start(nodeConfig(infra, topics.get(formats.get(0)), "bench", "unused"))) {
-        long produced = -1;
+      try (ProducerSystem producer = ProducerSystem.start(nodeConfig(infra, "unused", "bench", "unused"))) {
         for (WireFormat format : formats) {
-          long t0 = System.nanoTime();
-          ReplayResult result =
-              KafkaReplay.run(
-                      producer.system(),
-                      new TickReplay(files, TradingSession.REGULAR, Pacing.UNPACED),
-                      infra.kafkaBootstrapServers(),
-                      topics.get(format),
-                      format)
-                  .toCompletableFuture()
-                  .get(30, TimeUnit.MINUTES);
-          produced = result.produced();
-          report("produce (replay -> Kafka, " + format + ")", produced, System.nanoTime() - t0);
-        }
-        for (int run = 1; run <= runs; run++) {
-          // Alternate the order, so that no format always runs first on a cold JVM.
-          List<WireFormat> order = new ArrayList<>(formats);
-          if (run % 2 == 0) {
-            java.util.Collections.reverse(order);
+          String topic = "bench-ticks-" + format;
+          KafkaTopics.ensure(bootstrap, partitions, topic, topic + ".quarantine");
+          // Offsets per partition where each copy begins; the last entry is where the topic ends.
+          List<Map<TopicPartition, Long>> bounds = new ArrayList<>();
+          bounds.add(KafkaTopics.endOffsets(bootstrap, topic));
+          long perCopy = -1;
+          for (int run = 1; run <= runs; run++) {
+            int weeks = run - 1;
+            long t0 = System.nanoTime();
+            ReplayResult result =
+                KafkaReplay.run(producer.system(), tally -> replay.source(tally).map(t -> weeksLater(t, weeks)), bootstrap, topic, format)
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.MINUTES);
+            perCopy = result.produced();
+            bounds.add(KafkaTopics.endOffsets(bootstrap, topic));
+            report("produce (replay -> Kafka, " + format + ", +" + weeks + " weeks)", perCopy, System.nanoTime() - t0);
           }
-          for (WireFormat format : order) {
-            String topic = topics.get(format);
-            System.out.printf("%n--- run %d of %d, %s records (topic %s)%n", run, runs, format, topic);
-            Rate plain = plainConsumer(producer.system(), infra.kafkaBootstrapServers(), topic, produced, format, false);
-            Rate decoding = plainConsumer(producer.system(), infra.kafkaBootstrapServers(), topic, produced, format, true);
-            String keyspace = "bench_" + format + "_" + run;
-            SchemaCommand.apply(infra.cassandraContactPoint(), "datacenter1", keyspace, CassandraSchema.DEV_REPLICATION);
-            Rate node;
-            try (CqlSession cassandra = CassandraSessions.open(infra.cassandraContactPoint(), "datacenter1", false)) {
-              node = throughNode(nodeConfig(infra, topic, keyspace, "bench-node-" + UUID.randomUUID()), produced, cassandra);
-            }
-            results.add(
-                new Result(
-                    format, run, plain.perSecond(), decoding.perSecond(), node.perSecond(),
-                    plain.cpuMicrosPerRecord(), decoding.cpuMicrosPerRecord(), node.cpuMicrosPerRecord()));
-            System.out.printf("ratio node / plain consumer (%s): %.3f%n", format, node.perSecond() / plain.perSecond());
-            System.out.printf(
-                "ratio node / plain consumer that also decodes (%s): %.3f%n", format, node.perSecond() / decoding.perSecond());
+          List<Rate> plain = new ArrayList<>();
+          List<Rate> decoding = new ArrayList<>();
+          for (int run = 1; run <= runs; run++) {
+            System.out.printf("%n--- run %d of %d, %s records (topic %s), plain consumers%n", run, runs, format, topic);
+            plain.add(plainConsumer(producer.system(), bootstrap, bounds.get(run - 1), bounds.get(run), perCopy, format, false));
+            decoding.add(plainConsumer(producer.system(), bootstrap, bounds.get(run - 1), bounds.get(run), perCopy, format, true));
+          }
+          String keyspace = "bench_" + format;
+          SchemaCommand.apply(infra.cassandraContactPoint(), "datacenter1", keyspace, CassandraSchema.DEV_REPLICATION);
+          List<Rate> node;
+          try (CqlSession cassandra = CassandraSessions.open(infra.cassandraContactPoint(), "datacenter1", false)) {
+            node = throughNode(nodeConfig(infra, topic, keyspace, "bench-node-" + UUID.randomUUID()), perCopy, runs, cassandra);
+          }
+          for (int run = 1; run <= runs; run++) {
+            Rate p = plain.get(run - 1);
+            Rate d = decoding.get(run - 1);
+            Rate n = node.get(run - 1);
+            results.add(new Result(format, run, p.perSecond(), d.perSecond(), n.perSecond(), p.cpuMicrosPerRecord(), d.cpuMicrosPerRecord(), n.cpuMicrosPerRecord()));
           }
         }
       }
       summary(results);
     }
     return 0;
+  }
+
+  /**
+   * The same print {@code weeks} weeks later: the same New York wall-clock time, and the sequence
+   * number that day's file would give its line, so a ticker's sequence keeps increasing.
+   */
+  private static Trade weeksLater(Trade trade, int weeks) {
+    if (weeks == 0) {
+      return trade;
+    }
+    ZonedDateTime time = trade.time().atZone(TradingSession.NEW_YORK).plusWeeks(weeks);
+    long sequence = TickFile.sequence(time.toLocalDate(), TickFile.lineOf(trade.sequence()));
+    return new Trade(trade.ticker(), time.toInstant(), trade.price(), trade.size(), sequence, trade.exchange(), trade.condition());
   }
 
   private static Config nodeConfig(DevInfra infra, String topic, String keyspace, String groupId) {
@@ -226,32 +242,52 @@ final class BenchIngestCommand implements Callable<Integer> {
           r.format(), r.run(), r.plain(), r.decoding(), r.node(), r.node() / r.plain(), r.node() / r.decoding(),
           r.plainCpu(), r.decodingCpu(), r.nodeCpu());
     }
+    // Run 1 is a node that has just started; the runs after it are the steady state.
+    for (WireFormat format : results.stream().map(Result::format).distinct().toList()) {
+      List<Result> warm = results.stream().filter(r -> r.format() == format && r.run() > 1).toList();
+      if (!warm.isEmpty()) {
+        double[] ratios = warm.stream().mapToDouble(r -> r.node() / r.plain()).toArray();
+        System.out.printf(
+            "%s, runs 2-%d (the node warm), medians: plain %,.0f, node %,.0f records/s, node/plain %.3f (%.3f - %.3f)%n",
+            format, warm.size() + 1, MEDIAN.evaluate(warm.stream().mapToDouble(Result::plain).toArray()),
+            MEDIAN.evaluate(warm.stream().mapToDouble(Result::node).toArray()), MEDIAN.evaluate(ratios),
+            StatUtils.min(ratios), StatUtils.max(ratios));
+      }
+    }
   }
 
+  private static final Median MEDIAN = new Median();
+
   /**
-   * Reads every record once with a plain consumer in a fresh group, decoding the records too when
-   * {@code decode}; returns records/s.
+   * Reads the records between {@code from} and {@code to} (offsets per partition) once with a
+   * plain consumer, decoding them too when {@code decode}; returns records/s.
    */
   private static Rate plainConsumer(
-      ActorSystem<?> system, String bootstrap, String topic, long records, WireFormat format, boolean decode) throws Exception {
+      ActorSystem<?> system,
+      String bootstrap,
+      Map<TopicPartition, Long> from,
+      Map<TopicPartition, Long> to,
+      long records,
+      WireFormat format,
+      boolean decode)
+      throws Exception {
     ConsumerSettings<String, byte[]> settings =
         ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())
             .withBootstrapServers(bootstrap)
-            .withGroupId("bench-plain-" + UUID.randomUUID())
-            .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
             // Nothing to commit, so no reason to linger (stop-timeout) into the next measurement.
             .withStopTimeout(Duration.ZERO);
-    long t0 = System.nanoTime();
     CpuMeter cpu = new CpuMeter(records);
     long[] first = new long[1];
     long[] malformed = new long[1];
-    Consumer.plainSource(settings, Subscriptions.topics(topic))
+    Consumer.plainSource(settings, Subscriptions.assignmentWithOffset(from))
         .map(r -> {
           if (first[0] == 0) {
             first[0] = System.nanoTime();
           }
           return r;
         })
+        // A partition's fetches run on into the next copy; those records are not this run's.
+        .filter(r -> r.offset() < to.get(new TopicPartition(r.topic(), r.partition())))
         .take(records)
         .runForeach(
             r -> {
@@ -268,46 +304,62 @@ final class BenchIngestCommand implements Callable<Integer> {
         .get(30, TimeUnit.MINUTES);
     long elapsed = System.nanoTime() - first[0];
     report(decode ? "plain Kafka consumer + " + format + " decoding" : "plain Kafka consumer (" + format + " bytes)", records, elapsed);
-    System.out.printf("  (including group join: %.1f s%s)%n", (System.nanoTime() - t0) / 1e9, malformed[0] == 0 ? "" : "; malformed: " + malformed[0]);
+    if (malformed[0] > 0) {
+      System.out.printf("  malformed: %d%n", malformed[0]);
+    }
     return new Rate(records / (elapsed / 1e9), cpu.report());
   }
 
   /**
-   * Starts a node on the topic and times it from its first handled record to the last; counts the
-   * requests Cassandra served meanwhile (journal, snapshots, the history projection).
+   * Starts a node on the topic and times each copy of {@code perCopy} records, from the moment the
+   * node has handled the copies before it to the moment it has handled this one (the first from
+   * its first handled record); counts the requests Cassandra served meanwhile (journal,
+   * snapshots, the history projection).
    */
-  private static Rate throughNode(Config config, long records, CqlSession cassandra) throws Exception {
-    long requestsBefore = cassandraRequests(cassandra);
-    CpuMeter cpu = new CpuMeter(records);
+  private static List<Rate> throughNode(Config config, long perCopy, int copies, CqlSession cassandra) throws Exception {
     ActorSystem<Void> system = Node.start(config);
     try {
       NodeStatus.get(system).httpPort.get(2, TimeUnit.MINUTES); // the node is wired
       IngestStats stats = NodeStatus.get(system).ingestStats();
-      long first = 0;
-      LocalTime firstAt = null;
       long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-      while (handled(stats.snapshot()) < records && System.nanoTime() < deadline) {
-        if (first == 0 && handled(stats.snapshot()) > 0) {
-          first = System.nanoTime();
-          firstAt = LocalTime.now().truncatedTo(ChronoUnit.MILLIS);
-        }
-        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+      while (handled(stats.snapshot()) == 0 && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(POLL.toNanos());
       }
-      long elapsed = System.nanoTime() - first;
-      IngestCounts counts = stats.snapshot();
-      report("Tickcast node (entities, journal, commits)", handled(counts), elapsed);
-      // The window, for profiles recorded over the whole benchmark (JFR).
-      System.out.printf(
-          "  applied %d, duplicates %d, refused %s; busy %s .. %s%n",
-          counts.applied(), counts.duplicates(), counts.rejected(), firstAt, LocalTime.now().truncatedTo(ChronoUnit.MILLIS));
-      long requests = cassandraRequests(cassandra) - requestsBefore;
-      System.out.printf("  cassandra requests: %,d (%.2f per 1,000 records)%n", requests, requests * 1000.0 / records);
-      return new Rate(handled(counts) / (elapsed / 1e9), cpu.report());
+      List<Rate> rates = new ArrayList<>();
+      IngestCounts before = stats.snapshot();
+      for (int copy = 1; copy <= copies; copy++) {
+        long start = System.nanoTime();
+        LocalTime startAt = LocalTime.now().truncatedTo(ChronoUnit.MILLIS);
+        long requestsBefore = cassandraRequests(cassandra);
+        CpuMeter cpu = new CpuMeter(perCopy);
+        while (handled(stats.snapshot()) < copy * perCopy && System.nanoTime() < deadline) {
+          LockSupport.parkNanos(POLL.toNanos());
+        }
+        long elapsed = System.nanoTime() - start;
+        IngestCounts after = stats.snapshot();
+        long handled = handled(after) - handled(before);
+        System.out.printf("%n--- run %d of %d, Tickcast node (%s)%n", copy, copies, copy == 1 ? "just started" : "the same node");
+        report("Tickcast node (entities, journal, commits)", handled, elapsed);
+        // The window, for profiles recorded over the whole benchmark (JFR).
+        System.out.printf(
+            "  applied %d, duplicates %d, refused %d; busy %s .. %s%n",
+            after.applied() - before.applied(), after.duplicates() - before.duplicates(), refused(after) - refused(before),
+            startAt, LocalTime.now().truncatedTo(ChronoUnit.MILLIS));
+        long requests = cassandraRequests(cassandra) - requestsBefore;
+        System.out.printf("  cassandra requests: %,d (%.2f per 1,000 records)%n", requests, requests * 1000.0 / perCopy);
+        rates.add(new Rate(handled / (elapsed / 1e9), cpu.report()));
+        before = after;
+      }
+      System.out.printf("%nrefused by rule over all runs: %s%n", stats.snapshot().rejected());
+      return rates;
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().join();
     }
   }
+
+  /** How often the node's progress is looked at: the timing's resolution. */
+  private static final Duration POLL = Duration.ofMillis(5);
 
   /**
    * Requests served on the connections open now (Cassandra's {@code system_views.clients}): the
@@ -322,7 +374,11 @@ final class BenchIngestCommand implements Callable<Integer> {
   }
 
   private static long handled(IngestCounts counts) {
-    return counts.applied() + counts.duplicates() + counts.rejected().values().stream().mapToLong(Long::longValue).sum();
+    return counts.applied() + counts.duplicates() + refused(counts);
+  }
+
+  private static long refused(IngestCounts counts) {
+    return counts.rejected().values().stream().mapToLong(Long::longValue).sum();
   }
 
   private static void report(String what, long records, long nanos) {

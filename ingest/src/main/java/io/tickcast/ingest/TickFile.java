@@ -79,7 +79,18 @@ public record TickFile(Path path, String ticker, LocalDate date) {
     if (line >= LINES_PER_DAY) {
       throw new IllegalStateException(path + " has more lines than the sequence scheme allows (" + LINES_PER_DAY + ")");
     }
+    return sequence(date, line);
+  }
+
+  /** The sequence number of line {@code line} of a file dated {@code date}. */
+  public static long sequence(LocalDate date, long line) {
     long yyyyMMdd = date.getYear() * 10_000L + date.getMonthValue() * 100L + date.getDayOfMonth();
     return yyyyMMdd * LINES_PER_DAY + line;
   }
+
+  /** The line a {@link #sequence} number names. */
+  public static long lineOf(long sequence) {
+    return sequence % LINES_PER_DAY;
+  }
+
 }
