@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -182,6 +183,45 @@ class TickerEntityTradesTest {
     TickerView expected = view(uninterrupted);
     TickerView actual = view(crashed);
     assertThat(actual.bar()).isEqualTo(new Bar("BAC1", expected.bar().start(), expected.bar().interval(),
+        expected.bar().open(), expected.bar().high(), expected.bar().low(), expected.bar().close(),
+        expected.bar().adjustedClose(), expected.bar().volume()));
+    assertThat(actual.indicators()).isEqualTo(expected.indicators());
+    assertThat(actual.barCount()).isEqualTo(expected.barCount()).isEqualTo(4);
+  }
+
+  @Test
+  void aWriteOfSeveralBarsCarriesTheTradeSideOnceAndARestartResumesFromIt() {
+    var oneByOne = entity("BAC2");
+    for (int i = 0; i < 40; i++) {
+      send(oneByOne, bacLike("BAC2", i), i);
+    }
+
+    var batched = entity("BAC3");
+    List<Sourced> first = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      first.add(new Sourced(bacLike("BAC3", i), new SourcePosition(0, i)));
+    }
+    var result = batched.<Ack>runCommand(r -> new ApplyEvents(first, bacLike("BAC3", 24).time(), r));
+    List<BarClosed> bars = result.events().stream().map(BarClosed.class::cast).toList();
+    assertThat(bars).hasSize(2);
+    assertThat(bars.get(0).bars()).isNull();
+    assertThat(bars.get(0).guard()).isNull();
+    assertThat(bars.get(1).bars()).isNotNull();
+    assertThat(bars.get(1).guard()).isNotNull();
+    TickerEntity.Active written = (TickerEntity.Active) batched.getState();
+    assertThat(written.bars()).isEqualTo(bars.get(1).bars());
+
+    batched.restart(); // recovery replays the write: the trade side comes back from its last bar
+    TickerEntity.Active recovered = (TickerEntity.Active) batched.getState();
+    assertThat(recovered.bars()).isEqualTo(written.bars());
+    assertThat(recovered.guard()).isEqualTo(written.guard());
+    assertThat(recovered.offsets()).isEqualTo(written.offsets());
+    for (int i = (int) result.reply().openFrom(); i < 40; i++) {
+      send(batched, bacLike("BAC3", i), i);
+    }
+    TickerView expected = view(oneByOne);
+    TickerView actual = view(batched);
+    assertThat(actual.bar()).isEqualTo(new Bar("BAC3", expected.bar().start(), expected.bar().interval(),
         expected.bar().open(), expected.bar().high(), expected.bar().low(), expected.bar().close(),
         expected.bar().adjustedClose(), expected.bar().volume()));
     assertThat(actual.indicators()).isEqualTo(expected.indicators());
