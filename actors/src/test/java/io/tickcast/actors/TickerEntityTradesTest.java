@@ -180,13 +180,7 @@ class TickerEntityTradesTest {
     for (int i = (int) openFrom; i < 40; i++) {
       send(crashed, bacLike("BAC1", i), i);
     }
-    TickerView expected = view(uninterrupted);
-    TickerView actual = view(crashed);
-    assertThat(actual.bar()).isEqualTo(new Bar("BAC1", expected.bar().start(), expected.bar().interval(),
-        expected.bar().open(), expected.bar().high(), expected.bar().low(), expected.bar().close(),
-        expected.bar().adjustedClose(), expected.bar().volume()));
-    assertThat(actual.indicators()).isEqualTo(expected.indicators());
-    assertThat(actual.barCount()).isEqualTo(expected.barCount()).isEqualTo(4);
+    assertSameBarsAndIndicators(view(uninterrupted), view(crashed), "BAC1");
   }
 
   @Test
@@ -219,11 +213,14 @@ class TickerEntityTradesTest {
     for (int i = (int) result.reply().openFrom(); i < 40; i++) {
       send(batched, bacLike("BAC3", i), i);
     }
-    TickerView expected = view(oneByOne);
-    TickerView actual = view(batched);
-    assertThat(actual.bar()).isEqualTo(new Bar("BAC3", expected.bar().start(), expected.bar().interval(),
-        expected.bar().open(), expected.bar().high(), expected.bar().low(), expected.bar().close(),
-        expected.bar().adjustedClose(), expected.bar().volume()));
+    assertSameBarsAndIndicators(view(oneByOne), view(batched), "BAC3");
+  }
+
+  /** The same prints under another ticker's name ({@code ticker}) gave the same bars and indicators. */
+  private static void assertSameBarsAndIndicators(TickerView expected, TickerView actual, String ticker) {
+    Bar e = expected.bar();
+    assertThat(actual.bar()).isEqualTo(
+        new Bar(ticker, e.start(), e.interval(), e.open(), e.high(), e.low(), e.close(), e.adjustedClose(), e.volume()));
     assertThat(actual.indicators()).isEqualTo(expected.indicators());
     assertThat(actual.barCount()).isEqualTo(expected.barCount()).isEqualTo(4);
   }
