@@ -60,9 +60,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * built from trades or received whole, and the indicators computed from every bar so far.
  *
  * <p><b>What is durable.</b> Closed bars are persisted ({@link BarClosed}), single trades are not:
- * between two bars they exist only in this actor's bar aggregator and trade guard. Every write
- * ends with an event that carries those two objects' state and the source offsets they cover, so
- * the journal always holds a consistent cut: "everything up to these offsets". Each reply tells the consumer from which
+ * between two bars they exist only in this actor's bar aggregator and trade guard. Every event
+ * carries those two objects' state and the source offsets they cover, so the journal always holds
+ * a consistent cut: "everything up to these offsets". Each reply tells the consumer from which
  * offset on this ticker holds trades in memory only ({@code openFrom}, -1 for none); the consumer
  * commits no offset at or above it, so after a crash Kafka delivers those trades again.
  *
@@ -231,10 +231,8 @@ public final class TickerEntity
 
   /**
    * A bar closed. {@code offsets}: the highest offset per partition that the state now covers;
-   * {@code bars} and {@code guard}: the trade-side state right after this bar, carried only by the
-   * last bar of a write (a write is atomic, so recovery always reaches it; a catch-up closing
-   * many bars at once writes and reads that state once instead of per bar), null in the others
-   * (they keep the state as it was) and for tickers fed whole bars.
+   * {@code bars} and {@code guard}: the trade-side state right after this bar (null for tickers
+   * fed whole bars).
    */
   public record BarClosed(
       Bar bar,
@@ -647,7 +645,7 @@ public final class TickerEntity
       return Effect().reply(replyTo, new Ack(outcomes, sequenceNr(state), openFrom));
     }
     unavailable = null;
-    List<Event> events = withWatchEvents(state, withResolutions(state, tradeSideOnLastBar(closed)), closed);
+    List<Event> events = withWatchEvents(state, withResolutions(state, closed), closed);
     return Effect()
         .persist(events)
         .thenRun(
@@ -662,20 +660,6 @@ public final class TickerEntity
               features.ifPresentOrElse(f -> requestPrediction(active.lastBar(), f), () -> updates.tell(Topic.publish(unavailable)));
             })
         .thenReply(replyTo, newState -> new Ack(outcomes, ((Active) newState).sequenceNr(), openFrom));
-  }
-
-  /** {@code closed} with the trade-side state left out of all bars but the last ({@link BarClosed}). */
-  private static List<Event> tradeSideOnLastBar(List<Event> closed) {
-    if (closed.size() == 1) {
-      return closed;
-    }
-    List<Event> events = new ArrayList<>(closed.size());
-    for (int i = 0; i < closed.size() - 1; i++) {
-      BarClosed c = (BarClosed) closed.get(i);
-      events.add(new BarClosed(c.bar(), c.vwap(), c.tradeCount(), c.offsets(), null, null, c.recordedAt()));
-    }
-    events.add(closed.get(closed.size() - 1));
-    return events;
   }
 
   /** The closed bars, each followed by the pending predictions whose horizon it completes. */
@@ -897,23 +881,23 @@ public final class TickerEntity
   }
 
   private State onBarClosed(State state, BarClosed event) {
-    Active before = state instanceof Active a ? a : null;
-    IndicatorSet indicators = before != null ? before.indicators() : IndicatorSet.standard();
+    IndicatorSet indicators = state instanceof Active a ? a.indicators() : IndicatorSet.standard();
     indicators.update(event.bar());
-    // A bar that does not carry the trade-side state keeps it as it was (see BarClosed).
-    boolean carried = event.bars() != null || event.guard() != null || before == null;
+    long barCount = state instanceof Active a ? a.barCount() : 0;
+    PredictionBook predictions = state instanceof Active a ? a.predictions() : PredictionBook.EMPTY;
+    WatchBook watches = state instanceof Active a ? a.watches() : WatchBook.EMPTY;
     // Every event type advances sequenceNr by one, so it equals the journal's sequence number.
     return new Active(
         event.bar(),
         indicators,
         event.offsets(),
-        carried ? event.bars() : before.bars(),
-        carried ? event.guard() : before.guard(),
-        before != null ? before.barCount() + 1 : 1,
+        event.bars(),
+        event.guard(),
+        barCount + 1,
         sequenceNr(state) + 1,
         event.recordedAt(),
-        before != null ? before.predictions() : PredictionBook.EMPTY,
-        before != null ? before.watches() : WatchBook.EMPTY);
+        predictions,
+        watches);
   }
 
   private static State withPredictions(State state, Function<Active, PredictionBook> change) {

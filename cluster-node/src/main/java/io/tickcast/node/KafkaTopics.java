@@ -13,7 +13,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Creates Tickcast's topics when they are missing (dev mode, tests, replay). */
+/** Tickcast's topics: created when missing (dev mode, tests, replay), and read by the tools. */
 public final class KafkaTopics {
 
   private KafkaTopics() {}

@@ -92,5 +92,4 @@ public record TickFile(Path path, String ticker, LocalDate date) {
   public static long lineOf(long sequence) {
     return sequence % LINES_PER_DAY;
   }
-
 }
