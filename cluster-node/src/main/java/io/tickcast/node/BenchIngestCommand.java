@@ -155,51 +155,58 @@ final class BenchIngestCommand implements Callable<Integer> {
     DevInfra.deleteWorkDir(infraSettings);
     TickReplay replay = new TickReplay(files, TradingSession.REGULAR, Pacing.UNPACED);
     try (DevInfra infra = DevInfra.start(infraSettings)) {
-      String bootstrap = infra.kafkaBootstrapServers();
       List<Result> results = new ArrayList<>();
       try (ProducerSystem producer = ProducerSystem.start(nodeConfig(infra, "unused", "bench", "unused"))) {
         for (WireFormat format : formats) {
-          String topic = "bench-ticks-" + format;
-          KafkaTopics.ensure(bootstrap, partitions, topic, topic + ".quarantine");
-          // Offsets per partition where each copy begins; the last entry is where the topic ends.
-          List<Map<TopicPartition, Long>> bounds = new ArrayList<>();
-          bounds.add(KafkaTopics.endOffsets(bootstrap, topic));
-          long perCopy = -1;
-          for (int run = 1; run <= runs; run++) {
-            int weeks = run - 1;
-            long t0 = System.nanoTime();
-            ReplayResult result =
-                KafkaReplay.run(producer.system(), tally -> replay.source(tally).map(t -> weeksLater(t, weeks)), bootstrap, topic, format)
-                    .toCompletableFuture()
-                    .get(30, TimeUnit.MINUTES);
-            perCopy = result.produced();
-            bounds.add(KafkaTopics.endOffsets(bootstrap, topic));
-            report("produce (replay -> Kafka, " + format + ", +" + weeks + " weeks)", perCopy, System.nanoTime() - t0);
-          }
-          List<Rate> plain = new ArrayList<>();
-          List<Rate> decoding = new ArrayList<>();
-          for (int run = 1; run <= runs; run++) {
-            System.out.printf("%n--- run %d of %d, %s records (topic %s), plain consumers%n", run, runs, format, topic);
-            plain.add(plainConsumer(producer.system(), bootstrap, bounds.get(run - 1), bounds.get(run), perCopy, format, false));
-            decoding.add(plainConsumer(producer.system(), bootstrap, bounds.get(run - 1), bounds.get(run), perCopy, format, true));
-          }
-          String keyspace = "bench_" + format;
-          SchemaCommand.apply(infra.cassandraContactPoint(), "datacenter1", keyspace, CassandraSchema.DEV_REPLICATION);
-          List<Rate> node;
-          try (CqlSession cassandra = CassandraSessions.open(infra.cassandraContactPoint(), "datacenter1", false)) {
-            node = throughNode(nodeConfig(infra, topic, keyspace, "bench-node-" + UUID.randomUUID()), perCopy, runs, cassandra);
-          }
-          for (int run = 1; run <= runs; run++) {
-            Rate p = plain.get(run - 1);
-            Rate d = decoding.get(run - 1);
-            Rate n = node.get(run - 1);
-            results.add(new Result(format, run, p.perSecond(), d.perSecond(), n.perSecond(), p.cpuMicrosPerRecord(), d.cpuMicrosPerRecord(), n.cpuMicrosPerRecord()));
-          }
+          results.addAll(measure(infra, producer.system(), replay, format));
         }
       }
       summary(results);
     }
     return 0;
+  }
+
+  /** Produces the copies in {@code format}'s topic, reads them with the plain consumers, then with one node. */
+  private List<Result> measure(DevInfra infra, ActorSystem<?> producer, TickReplay replay, WireFormat format) throws Exception {
+    String bootstrap = infra.kafkaBootstrapServers();
+    String topic = "bench-ticks-" + format;
+    KafkaTopics.ensure(bootstrap, partitions, topic, topic + ".quarantine");
+    // Offsets per partition where each copy begins; the last entry is where the topic ends.
+    List<Map<TopicPartition, Long>> bounds = new ArrayList<>();
+    bounds.add(KafkaTopics.endOffsets(bootstrap, topic));
+    long perCopy = -1;
+    for (int run = 1; run <= runs; run++) {
+      int weeks = run - 1;
+      long t0 = System.nanoTime();
+      ReplayResult result =
+          KafkaReplay.run(producer, tally -> replay.source(tally).map(t -> weeksLater(t, weeks)), bootstrap, topic, format)
+              .toCompletableFuture()
+              .get(30, TimeUnit.MINUTES);
+      perCopy = result.produced();
+      bounds.add(KafkaTopics.endOffsets(bootstrap, topic));
+      report("produce (replay -> Kafka, " + format + ", +" + weeks + " weeks)", perCopy, System.nanoTime() - t0);
+    }
+    List<Rate> plain = new ArrayList<>();
+    List<Rate> decoding = new ArrayList<>();
+    for (int run = 1; run <= runs; run++) {
+      System.out.printf("%n--- run %d of %d, %s records (topic %s), plain consumers%n", run, runs, format, topic);
+      plain.add(plainConsumer(producer, bootstrap, bounds.get(run - 1), bounds.get(run), perCopy, format, false));
+      decoding.add(plainConsumer(producer, bootstrap, bounds.get(run - 1), bounds.get(run), perCopy, format, true));
+    }
+    String keyspace = "bench_" + format;
+    SchemaCommand.apply(infra.cassandraContactPoint(), "datacenter1", keyspace, CassandraSchema.DEV_REPLICATION);
+    List<Rate> node;
+    try (CqlSession cassandra = CassandraSessions.open(infra.cassandraContactPoint(), "datacenter1", false)) {
+      node = throughNode(nodeConfig(infra, topic, keyspace, "bench-node-" + UUID.randomUUID()), perCopy, runs, cassandra);
+    }
+    List<Result> results = new ArrayList<>();
+    for (int run = 1; run <= runs; run++) {
+      Rate p = plain.get(run - 1);
+      Rate d = decoding.get(run - 1);
+      Rate n = node.get(run - 1);
+      results.add(new Result(format, run, p.perSecond(), d.perSecond(), n.perSecond(), p.cpuMicrosPerRecord(), d.cpuMicrosPerRecord(), n.cpuMicrosPerRecord()));
+    }
+    return results;
   }
 
   /**
