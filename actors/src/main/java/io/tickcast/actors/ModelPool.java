@@ -62,7 +62,8 @@ public final class ModelPool extends AbstractBehavior<ModelPool.Command> {
    * @param workers champion workers, each with its own session
    * @param maxQueueDelay kept to the scheduler's tick ({@code pekko.scheduler.tick-duration}) at best
    * @param queueCapacity rows queued (not yet handed to a worker) before requests are refused
-   * @param dispatcher config path of the workers' dispatcher
+   * @param dispatcher config path of the workers' dispatcher ({@code worker-dispatcher}: the
+   *     default dispatcher, or {@link #DISPATCHER}, threads of their own for slow models)
    * @param shadowDispatcher config path of the challenger's dispatcher (its own thread)
    */
   public record Settings(
@@ -87,7 +88,7 @@ public final class ModelPool extends AbstractBehavior<ModelPool.Command> {
           pool.getInt("max-batch"),
           pool.getDuration("max-queue-delay"),
           pool.getInt("queue-capacity"),
-          DISPATCHER,
+          pool.getString("worker-dispatcher"),
           SHADOW_DISPATCHER);
     }
   }

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One ONNX Runtime session of one model version, owned by a {@link ModelPool}, which hands it one
- * batch at a time and only while it is idle. ORT blocks the calling thread, so workers run on the
- * pool's own dispatcher. A worker answers its requests itself: building the predictions (exp, the
+ * batch at a time and only while it is idle. ORT computes on the calling thread: the pool's
+ * {@code worker-dispatcher} decides whose (the default dispatcher for fast models, threads of their
+ * own for slow ones). A worker answers its requests itself: building the predictions (exp, the
  * normal CDF) then runs in parallel on the workers' threads instead of in the single pool actor.
  *
  * <p>The session is loaded and run once on a zero row before the worker reports ready, so a model

@@ -122,9 +122,25 @@ class ModelPoolTest {
     Settings settings = Settings.fromConfig(tickcast);
     assertThat(settings).extracting(Settings::workers, Settings::maxBatch).containsExactly(2, 8);
     assertThat(settings.queueCapacity()).isGreaterThanOrEqualTo(settings.maxBatch());
-    assertThat(settings.dispatcher()).isEqualTo(Settings.DISPATCHER);
+    assertThat(settings.dispatcher()).isEqualTo("pekko.actor.default-dispatcher");
     Config oneEach = ConfigFactory.parseString("models.pool.workers = 0").withFallback(tickcast);
     assertThat(Settings.fromConfig(oneEach).workers()).isEqualTo(Runtime.getRuntime().availableProcessors());
+  }
+
+  @Test
+  void servesOnEitherWorkerDispatcherOfTheNodeConfig() {
+    Config tickcast = testKit.system().settings().config().getConfig("tickcast");
+    Config ownThreads = ConfigFactory.parseString("models.pool.worker-dispatcher = \"" + Settings.DISPATCHER + "\"");
+    for (Config config : List.of(tickcast, ownThreads.withFallback(tickcast))) {
+      pool = served(Settings.fromConfig(config), v1, null);
+      TestProbe<PredictReply> replies = testKit.createTestProbe();
+      for (int i = 0; i < 20; i++) {
+        pool.tell(predict(i, Instant.now().plus(FAR), replies.ref()));
+      }
+      assertPredicted(replies.receiveSeveralMessages(20), v1);
+      testKit.stop(pool);
+    }
+    pool = null;
   }
 
   @Test

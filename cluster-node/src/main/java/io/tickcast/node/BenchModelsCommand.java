@@ -85,6 +85,9 @@ final class BenchModelsCommand implements Callable<Integer> {
             "bench-models",
             ConfigFactory.parseString("pekko.actor.provider = local\npekko.loglevel = WARNING").withFallback(NodeConfig.load(Map.of())));
     try {
+      // The workers run where the node runs them (tickcast.models.pool.worker-dispatcher).
+      String dispatcher = system.settings().config().getString("tickcast.models.pool.worker-dispatcher");
+      System.out.printf("pool workers on %s%n", dispatcher);
       ActorRef<ModelPool.Command> echo = spawn(system, echo(served));
       System.out.printf(
           "%n%5s %11s %11s %11s %11s %6s %6s %6s %6s %10s %10s %10s %10s%n",
@@ -97,7 +100,7 @@ final class BenchModelsCommand implements Callable<Integer> {
       int bestBatch = 0;
       double bestRatio = 0;
       for (int batch : batchSizes) {
-        ActorRef<ModelPool.Command> pool = startPool(system, served, settings(threads, batch, Duration.ZERO));
+        ActorRef<ModelPool.Command> pool = startPool(system, served, settings(dispatcher, threads, batch, Duration.ZERO));
         Run raw = null;
         Run build = null;
         Run echoed = null;
@@ -122,7 +125,7 @@ final class BenchModelsCommand implements Callable<Integer> {
       System.out.printf("pool at its best max-batch (%d): %,.0f rows/s, %.2f of raw%n", bestBatch, bestPool, bestRatio);
 
       // One request at a time: what a prediction costs end to end through the pool, beyond the call.
-      ActorRef<ModelPool.Command> idle = startPool(system, served, settings(threads, delayBatch, Duration.ZERO));
+      ActorRef<ModelPool.Command> idle = startPool(system, served, settings(dispatcher, threads, delayBatch, Duration.ZERO));
       Run rawAlone = null;
       Run poolAlone = null;
       for (int round = 0; round < rounds; round++) {
@@ -138,7 +141,7 @@ final class BenchModelsCommand implements Callable<Integer> {
       System.out.printf("%9s %9s %11s %6s %10s %10s%n", "delay", "in flight", "rows/s", "batch", "p50", "p99");
       for (int inFlight : List.of(threads, 8 * threads, 2 * threads * delayBatch)) {
         for (Duration delay : delays) {
-          ActorRef<ModelPool.Command> pool = startPool(system, served, settings(threads, delayBatch, delay));
+          ActorRef<ModelPool.Command> pool = startPool(system, served, settings(dispatcher, threads, delayBatch, delay));
           Run run = null;
           for (int round = 0; round < rounds; round++) {
             run = best(run, load(system, pool, served, rows, inFlight));
@@ -162,9 +165,8 @@ final class BenchModelsCommand implements Callable<Integer> {
     return a == null || b.rate > a.rate ? b : a;
   }
 
-  private static ModelPool.Settings settings(int workers, int maxBatch, Duration delay) {
-    return new ModelPool.Settings(
-        workers, maxBatch, delay, 1 << 20, ModelPool.Settings.DISPATCHER, ModelPool.Settings.SHADOW_DISPATCHER);
+  private static ModelPool.Settings settings(String dispatcher, int workers, int maxBatch, Duration delay) {
+    return new ModelPool.Settings(workers, maxBatch, delay, 1 << 20, dispatcher, ModelPool.Settings.SHADOW_DISPATCHER);
   }
 
   /**
