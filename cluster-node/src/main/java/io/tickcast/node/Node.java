@@ -119,7 +119,8 @@ public final class Node {
                           new ExternalShardAllocationStrategy(
                               Adapter.toClassic(system), TickerEntity.ENTITY_KEY.name(), Timeout.create(Duration.ofSeconds(5)))));
 
-          TickerHistoryProjection.init(system, cassandra, keyspace);
+          TickerHistoryProjection.init(
+              system, cassandra, keyspace, updates, TickerHistoryProjection.Settings.fromConfig(tc.getConfig("history")));
 
           IngestStats stats = new IngestStats();
           NodeStatus.get(system).ingestStats(stats);

@@ -64,9 +64,16 @@ class HistoryIT {
   private static final LocalDate TO = LocalDate.of(2020, 6, 30);
   private static final int LATER_BARS = 5;
   private static final Duration PATIENCE = Duration.ofSeconds(90);
-  /** Trader keys get 3 requests and then one every 1000 s: the fourth is refused, whatever the pace. */
+  /**
+   * Trader keys get 3 requests and then one every 1000 s: the fourth is refused, whatever the pace.
+   * The projection sweeps only when it starts: new tickers and new events reach the history
+   * through the entities' announcements alone, and after a restart through that first sweep.
+   */
   private static final Map<String, Object> NODE_SETTINGS =
-      Map.of("tickcast.security.rate-limits.trader.per-second", 0.001, "tickcast.security.rate-limits.trader.burst", 3);
+      Map.of(
+          "tickcast.security.rate-limits.trader.per-second", 0.001,
+          "tickcast.security.rate-limits.trader.burst", 3,
+          "tickcast.history.sweep-interval", "1h");
   /** Entries leave out what they do not have (vwap of whole bars, predictions). */
   private static final ObjectReader ENTRY =
       Json.MAPPER.readerFor(HistoryPage.Entry.class).without(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
