@@ -188,7 +188,7 @@ final class TickerHistoryProjection {
     return swept
         .merge(wakeUps.unknownTickers())
         // A ticker seen for the first time gets its stream (which reads at once); one seen again
-        // is read again (a sweep, or an announcement that crossed its stream's start).
+        // (a sweep, an announcement that crossed its stream's start) is read again.
         .statefulMapConcat(
             () -> {
               Set<String> known = new HashSet<>();
@@ -196,7 +196,7 @@ final class TickerHistoryProjection {
                 if (known.add(ticker)) {
                   return List.of(ticker);
                 }
-                wakeUps.announce(ticker);
+                wakeUps.wakeUp(ticker);
                 return List.of();
               };
             })
@@ -258,20 +258,30 @@ final class TickerHistoryProjection {
    * has no stream for yet.
    */
   static final class WakeUps {
-    /** Tickers announced and not yet known, held until the slice takes them (then the sweep finds them). */
+    /** Announced tickers held for the slice; beyond it they are dropped and the next sweep finds them. */
     private static final int UNKNOWN_CAPACITY = 1_024;
 
     private final Map<String, BoundedSourceQueue<Done>> reads = new ConcurrentHashMap<>();
     private volatile BoundedSourceQueue<String> unknown;
 
-    /** Asks for a read of the ticker's journal (from any thread). */
+    /** The ticker wrote events: a read of its journal, or the ticker to the slice if it has no stream. */
     void announce(String ticker) {
-      BoundedSourceQueue<Done> read = reads.get(ticker);
-      if (read != null) {
-        read.offer(Done.done()); // dropped when a read is already due
-      } else if (unknown != null) {
+      if (!wakeUp(ticker) && unknown != null) {
         unknown.offer(ticker);
       }
+    }
+
+    /**
+     * Asks the ticker's stream for a read (from any thread); false if it has none registered. A
+     * stream still starting needs none: it reads at once when it registers.
+     */
+    boolean wakeUp(String ticker) {
+      BoundedSourceQueue<Done> read = reads.get(ticker);
+      if (read == null) {
+        return false;
+      }
+      read.offer(Done.done()); // dropped when a read is already due
+      return true;
     }
 
     /** Wake-ups of one ticker's stream, the first at once; registered while it runs. */

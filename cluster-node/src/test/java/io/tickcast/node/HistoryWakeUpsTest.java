@@ -1,5 +1,7 @@
 package io.tickcast.node;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tickcast.node.TickerHistoryProjection.WakeUps;
 import java.time.Duration;
 import org.apache.pekko.Done;
@@ -48,6 +50,9 @@ class HistoryWakeUpsTest {
     wakeUps.announce("MSFT");
     unknown.expectNext("MSFT");
     aapl.expectNoMessage(QUIET);
+    // The slice's own wake-ups (sweeps) only go to running streams: a starting one reads anyway.
+    assertThat(wakeUps.wakeUp("MSFT")).isFalse();
+    unknown.expectNoMessage(QUIET);
 
     wakeUps.announce("AAPL");
     aapl.expectNext(Done.done());
