@@ -38,7 +38,7 @@ public class TickerQueriesSimulation extends Simulation {
   private final List<String> tickers =
       Arrays.stream(System.getProperty("tickers", "AAPL,MSFT,AMZN,GOOGL,JPM").split(",")).map(String::strip).toList();
 
-  private static String apiKey() {
+  static String apiKey() {
     String key = System.getenv("TICKCAST_KEY");
     if (key == null || key.isBlank()) {
       throw new IllegalStateException("set TICKCAST_KEY to an API key (./tickcast dev prints an admin key)");
