@@ -129,6 +129,7 @@ final class DevCommand implements Callable<Integer> {
         infra.cassandraContactPoint(), infra.kafkaBootstrapServers(), dir,
         dailyReplay.sources());
 
+    NodeStatus.get(system).httpWarmUp.thenAccept(result -> System.out.println("HTTP warm-up done: " + result + "."));
     KafkaReplay.run(system, dailyReplay, infra.kafkaBootstrapServers(), topic)
         .whenComplete(
             (result, failure) -> {

@@ -4,6 +4,7 @@ import io.tickcast.protocols.PredictionUpdate;
 import io.tickcast.protocols.TickerUpdate;
 import io.tickcast.protocols.TickerView;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -51,6 +52,11 @@ final class LatestViews {
     }
     Entry claimed = new Entry(entry.view(), entry.confirmedNanos(), true);
     return Optional.of(new Lookup(entry.view(), entries.replace(ticker, entry, claimed)));
+  }
+
+  /** The tickers this node holds a view of, in no particular order. */
+  List<String> tickers() {
+    return List.copyOf(entries.keySet());
   }
 
   /** The entity's own answer: replaces the view unless a newer one arrived meanwhile. */

@@ -9,6 +9,7 @@ import io.tickcast.http.ApiRoutes;
 import io.tickcast.http.RequestTiming;
 import io.tickcast.http.CorsSettings;
 import io.tickcast.http.WatchRoutes;
+import io.tickcast.http.security.AuditLog;
 import io.tickcast.http.security.Security;
 import io.tickcast.http.security.Tls;
 import io.tickcast.model.ModelArtifact;
@@ -16,11 +17,15 @@ import io.tickcast.persistence.ModelRegistry;
 import io.tickcast.protocols.TickerUpdate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -34,6 +39,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
+import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.kafka.ConsumerRebalanceEvent;
@@ -137,7 +143,8 @@ public final class Node {
                   cassandra.thenCompose(session -> TickerHistoryStore.prepare(session, keyspace)),
                   tc.getDuration("http.ask-timeout"),
                   tc.getInt("http.sse-client-buffer"));
-          Security security = security(cassandra, keyspace, tc);
+          HttpWarmUp.Keys keys = apiKeys(cassandra, keyspace, tc);
+          Security security = Security.fromConfig(tc.getConfig("security"), keys, auditLog(cassandra, keyspace));
           bindHttp(
               system,
               new ApiRoutes(
@@ -157,7 +164,9 @@ public final class Node {
                       Clock.systemUTC()),
                   security,
                   tc.getDuration("http.sse-heartbeat")),
-              tc);
+              tc)
+              .thenCompose(bound -> warmUp(system, bound, security.enabled() ? keys : null, latest::tickers, tc))
+              .thenAccept(NodeStatus.get(system).httpWarmUp::complete);
 
           if (tc.getBoolean("ingest.enabled")) {
             ActorRef<ConsumerRebalanceEvent> rebalances = ctx.spawn(KafkaShardAlignment.rebalanceListener(), "kafka-rebalances");
@@ -196,14 +205,33 @@ public final class Node {
         });
   }
 
-  /** API keys and the audit log live in Cassandra; lookups wait for the session, not the node. */
-  private static Security security(CompletionStage<CqlSession> cassandra, String keyspace, Config tc) {
+  /**
+   * API keys live in Cassandra (lookups wait for the session, not the node), next to the HTTP
+   * warm-up's one-off keys.
+   */
+  private static HttpWarmUp.Keys apiKeys(CompletionStage<CqlSession> cassandra, String keyspace, Config tc) {
     CompletionStage<CassandraApiKeyStore> keys = cassandra.thenApply(session -> new CassandraApiKeyStore(session, keyspace));
+    return new HttpWarmUp.Keys(
+        hash -> keys.thenCompose(store -> store.lookup(hash)), tc.getDouble("security.rate-limits.viewer.per-second"));
+  }
+
+  private static AuditLog auditLog(CompletionStage<CqlSession> cassandra, String keyspace) {
     CompletionStage<CassandraAuditLog> audit = cassandra.thenApply(session -> new CassandraAuditLog(session, keyspace));
-    return Security.fromConfig(
-        tc.getConfig("security"),
-        hash -> keys.thenCompose(store -> store.lookup(hash)),
-        entry -> audit.thenCompose(log -> log.append(entry)));
+    return entry -> audit.thenCompose(log -> log.append(entry));
+  }
+
+  /** Warms the bound API up unless switched off or on TLS (the warm-up speaks plain HTTP). */
+  private static CompletionStage<HttpWarmUp.Result> warmUp(
+      ActorSystem<?> system, InetSocketAddress bound, HttpWarmUp.Keys keys, Supplier<List<String>> tickers, Config tc) {
+    HttpWarmUp.Settings settings = HttpWarmUp.Settings.fromConfig(tc.getConfig("http.warm-up"));
+    if (!settings.enabled()) {
+      return CompletableFuture.completedFuture(HttpWarmUp.Result.skipped("tickcast.http.warm-up.requests = 0"));
+    }
+    if (tc.getBoolean("http.tls.enabled")) {
+      log.info("HTTP warm-up skipped: it speaks plain HTTP and the API is on TLS");
+      return CompletableFuture.completedFuture(HttpWarmUp.Result.skipped("the API is on TLS"));
+    }
+    return HttpWarmUp.run(system, bound, settings, keys, tickers);
   }
 
   private static void joinCluster(ActorSystem<?> system, String mode) {
@@ -217,13 +245,15 @@ public final class Node {
     }
   }
 
-  private static void bindHttp(ActorSystem<?> system, ApiRoutes api, WatchRoutes watches, Config tc) {
+  /** Binds the API; completes with the bound address (the node stops when it cannot bind). */
+  private static CompletionStage<InetSocketAddress> bindHttp(
+      ActorSystem<?> system, ApiRoutes api, WatchRoutes watches, Config tc) {
     String host = tc.getString("http.host");
     int port = tc.getInt("http.port");
     ServerBuilder server = Http.get(system).newServerAt(host, port).withMaterializer(HttpServerMaterializer.create(system));
     Optional<HttpsConnectionContext> tls = Tls.fromConfig(tc.getConfig("http.tls"));
     String scheme = tls.isPresent() ? "https" : "http";
-    tls.map(server::enableHttps)
+    return tls.map(server::enableHttps)
         .orElse(server)
         .bind(timed(api.routes(watches.routes()), tc))
         .whenComplete(
@@ -237,7 +267,8 @@ public final class Node {
                 NodeStatus.get(system).httpPort.complete(binding.localAddress().getPort());
                 log.info("HTTP API on {}://{}:{}/api/v1", scheme, host, port);
               }
-            });
+            })
+        .thenApply(ServerBinding::localAddress);
   }
 
   /** The API with its latency recorded, when metrics are on. */

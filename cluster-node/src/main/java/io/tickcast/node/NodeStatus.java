@@ -23,6 +23,9 @@ public final class NodeStatus implements Extension {
 
   /** Completes with the bound port once the HTTP API accepts connections. */
   public final CompletableFuture<Integer> httpPort = new CompletableFuture<>();
+  /** Completes once the HTTP warm-up ran (or was skipped); see {@link HttpWarmUp}. */
+  final CompletableFuture<HttpWarmUp.Result> httpWarmUp = new CompletableFuture<>();
+
   final AtomicBoolean ingestRunning = new AtomicBoolean();
   final AtomicBoolean ingestEnabled = new AtomicBoolean();
 
@@ -39,6 +42,6 @@ public final class NodeStatus implements Extension {
 
   boolean ready() {
     boolean httpBound = httpPort.isDone() && !httpPort.isCompletedExceptionally();
-    return httpBound && (!ingestEnabled.get() || ingestRunning.get());
+    return httpBound && httpWarmUp.isDone() && (!ingestEnabled.get() || ingestRunning.get());
   }
 }

@@ -42,6 +42,7 @@ final class TestNode implements AutoCloseable {
     overrides.put("tickcast.metrics.enabled", false);
     overrides.put("tickcast.http.port", 0);
     overrides.put("tickcast.http.sse-heartbeat", "1s");
+    overrides.put("tickcast.http.warm-up.requests", 0);
     overrides.put("pekko.remote.artery.canonical.port", 0);
     overrides.put("pekko.management.http.port", managementPort);
     overrides.putAll(extra);

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -288,8 +289,13 @@ class TickerPipelineIT {
       before.put(ticker, view(ticker));
     }
     node.close();
-    // No consumer on the new node: whatever state it shows can only come from the journal.
-    node = TestNode.start(KEYSPACE, TOPIC, false, Map.of());
+    // No consumer on the new node: whatever state it shows can only come from the journal. Its
+    // HTTP warm-up finds the tickers there too, and queries them before the node is ready.
+    node = TestNode.start(KEYSPACE, TOPIC, false, Map.of("tickcast.http.warm-up.requests", 300));
+    HttpWarmUp.Result warmUp = NodeStatus.get(node.system).httpWarmUp.get(60, TimeUnit.SECONDS);
+    assertThat(warmUp.refused() + warmUp.failed()).as(warmUp.toString()).isZero();
+    assertThat(warmUp.ok()).as("the list, then views, predictions, features: " + warmUp).isGreaterThanOrEqualTo(300);
+    probe().awaitAssert(PATIENCE, Duration.ofMillis(200), () -> assertThat(node.managementGet("/ready").statusCode()).isEqualTo(200));
     for (String ticker : TICKERS) {
       // Everything durable comes back, predictions and live scores included; why a bar has no
       // prediction is not durable by design.
