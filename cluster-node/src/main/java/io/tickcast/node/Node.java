@@ -71,12 +71,17 @@ public final class Node {
   }
 
   /**
-   * Starts Kamon (instrumentation + Prometheus endpoint) when enabled; once per JVM. It must run
-   * before the actor system exists, because it instruments classes as they load.
+   * Starts Kamon (metrics, Prometheus endpoint, and the bytecode instrumentation when
+   * {@code tickcast.metrics.instrumentation} is on) when enabled; once per JVM. It must run
+   * before the actor system exists, because the instrumentation changes classes as they load.
    */
   public static void initMetrics(Config config) {
     if (config.getBoolean("tickcast.metrics.enabled") && kamonStarted.compareAndSet(false, true)) {
-      kamon.Kamon.init(config);
+      if (config.getBoolean("tickcast.metrics.instrumentation")) {
+        kamon.Kamon.init(config);
+      } else {
+        kamon.Kamon.initWithoutAttaching(config);
+      }
     }
   }
 
