@@ -148,6 +148,8 @@ public final class Node {
                   cassandra.thenCompose(session -> TickerHistoryStore.prepare(session, keyspace)),
                   tc.getDuration("http.ask-timeout"),
                   tc.getInt("http.sse-client-buffer"));
+          // Read here, not once bound: a bad setting must stop the start, not leave it never ready.
+          HttpWarmUp.Settings warmUpSettings = HttpWarmUp.Settings.fromConfig(tc.getConfig("http.warm-up"));
           HttpWarmUp.Keys keys = apiKeys(cassandra, keyspace, tc);
           Security security = Security.fromConfig(tc.getConfig("security"), keys, auditLog(cassandra, keyspace));
           bindHttp(
@@ -170,7 +172,7 @@ public final class Node {
                   security,
                   tc.getDuration("http.sse-heartbeat")),
               tc)
-              .thenCompose(bound -> warmUp(system, bound, security.enabled() ? keys : null, latest::tickers, tc))
+              .thenCompose(bound -> warmUp(system, bound, warmUpSettings, security.enabled() ? keys : null, latest::tickers, tc))
               .thenAccept(NodeStatus.get(system).httpWarmUp::complete);
 
           if (tc.getBoolean("ingest.enabled")) {
@@ -227,8 +229,12 @@ public final class Node {
 
   /** Warms the bound API up unless switched off or on TLS (the warm-up speaks plain HTTP). */
   private static CompletionStage<HttpWarmUp.Result> warmUp(
-      ActorSystem<?> system, InetSocketAddress bound, HttpWarmUp.Keys keys, Supplier<List<String>> tickers, Config tc) {
-    HttpWarmUp.Settings settings = HttpWarmUp.Settings.fromConfig(tc.getConfig("http.warm-up"));
+      ActorSystem<?> system,
+      InetSocketAddress bound,
+      HttpWarmUp.Settings settings,
+      HttpWarmUp.Keys keys,
+      Supplier<List<String>> tickers,
+      Config tc) {
     if (!settings.enabled()) {
       return CompletableFuture.completedFuture(HttpWarmUp.Result.skipped("tickcast.http.warm-up.requests = 0"));
     }
