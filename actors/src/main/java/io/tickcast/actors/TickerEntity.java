@@ -60,9 +60,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * built from trades or received whole, and the indicators computed from every bar so far.
  *
  * <p><b>What is durable.</b> Closed bars are persisted ({@link BarClosed}), single trades are not:
- * between two bars they exist only in this actor's bar aggregator and trade guard. Every event
- * carries those two objects' state and the source offsets they cover, so the journal always holds
- * a consistent cut: "everything up to these offsets". Each reply tells the consumer from which
+ * between two bars they exist only in this actor's bar aggregator and trade guard. Every write
+ * carries those two objects' state and the source offsets they cover (in its last bar), so the
+ * journal always holds a consistent cut: "everything up to these offsets". Each reply tells the consumer from which
  * offset on this ticker holds trades in memory only ({@code openFrom}, -1 for none); the consumer
  * commits no offset at or above it, so after a crash Kafka delivers those trades again.
  *
@@ -233,6 +233,11 @@ public final class TickerEntity
    * A bar closed. {@code offsets}: the highest offset per partition that the state now covers;
    * {@code bars} and {@code guard}: the trade-side state right after this bar (null for tickers
    * fed whole bars).
+   *
+   * <p>When one write holds several bars (a catch-up), only its last bar carries {@code offsets},
+   * {@code bars} and {@code guard}; the bars before it carry null ("unchanged"). A write is
+   * atomic (the journal stores all of its events or none), so recovery never stops between them,
+   * and the trade-side state, about 2 KB, is written once per write instead of once per bar.
    */
   public record BarClosed(
       Bar bar,
@@ -242,7 +247,13 @@ public final class TickerEntity
       BarAggregator.Memento bars,
       TradeGuard.Memento guard,
       Instant recordedAt)
-      implements Event {}
+      implements Event {
+
+    /** This bar without the trade-side state, for a bar followed by another in the same write. */
+    BarClosed withoutTradeState() {
+      return new BarClosed(bar, vwap, tradeCount, null, null, null, recordedAt);
+    }
+  }
 
   /** In-memory trades made durable without a bar closing (before passivation or hand-off). */
   public record TradesCheckpointed(
@@ -645,7 +656,7 @@ public final class TickerEntity
       return Effect().reply(replyTo, new Ack(outcomes, sequenceNr(state), openFrom));
     }
     unavailable = null;
-    List<Event> events = withWatchEvents(state, withResolutions(state, closed), closed);
+    List<Event> events = withWatchEvents(state, withResolutions(state, tradeStateOnLastBarOnly(closed)), closed);
     return Effect()
         .persist(events)
         .thenRun(
@@ -660,6 +671,19 @@ public final class TickerEntity
               features.ifPresentOrElse(f -> requestPrediction(active.lastBar(), f), () -> updates.tell(Topic.publish(unavailable)));
             })
         .thenReply(replyTo, newState -> new Ack(outcomes, ((Active) newState).sequenceNr(), openFrom));
+  }
+
+  /** {@code closed} with the trade-side state left only in the last bar (see {@link BarClosed}). */
+  private static List<Event> tradeStateOnLastBarOnly(List<Event> closed) {
+    if (closed.size() < 2) {
+      return closed;
+    }
+    List<Event> lean = new ArrayList<>(closed.size());
+    for (int i = 0; i < closed.size() - 1; i++) {
+      lean.add(((BarClosed) closed.get(i)).withoutTradeState());
+    }
+    lean.add(closed.get(closed.size() - 1));
+    return lean;
   }
 
   /** The closed bars, each followed by the pending predictions whose horizon it completes. */
@@ -886,13 +910,16 @@ public final class TickerEntity
     long barCount = state instanceof Active a ? a.barCount() : 0;
     PredictionBook predictions = state instanceof Active a ? a.predictions() : PredictionBook.EMPTY;
     WatchBook watches = state instanceof Active a ? a.watches() : WatchBook.EMPTY;
+    // Null: a later bar of the same write carries the trade-side state (see BarClosed).
+    boolean carriesTradeState = event.offsets() != null;
+    Active before = state instanceof Active a ? a : null;
     // Every event type advances sequenceNr by one, so it equals the journal's sequence number.
     return new Active(
         event.bar(),
         indicators,
-        event.offsets(),
-        event.bars(),
-        event.guard(),
+        carriesTradeState ? event.offsets() : before == null ? Map.of() : before.offsets(),
+        carriesTradeState || before == null ? event.bars() : before.bars(),
+        carriesTradeState || before == null ? event.guard() : before.guard(),
         barCount + 1,
         sequenceNr(state) + 1,
         event.recordedAt(),

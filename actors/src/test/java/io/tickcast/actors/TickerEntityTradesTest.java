@@ -198,9 +198,13 @@ class TickerEntityTradesTest {
     var result = batched.<Ack>runCommand(r -> new ApplyEvents(first, bacLike("BAC3", 24).time(), r));
     List<BarClosed> bars = result.events().stream().map(BarClosed.class::cast).toList();
     assertThat(bars).hasSize(2);
-    // Each bar is a consistent cut on its own: a write cut short would still recover exactly.
-    assertThat(bars).allSatisfy(bar -> assertThat(bar.bars()).isNotNull());
-    assertThat(bars).allSatisfy(bar -> assertThat(bar.guard()).isNotNull());
+    // The write is atomic: only its last bar carries the trade-side state.
+    assertThat(bars.get(0).offsets()).isNull();
+    assertThat(bars.get(0).bars()).isNull();
+    assertThat(bars.get(0).guard()).isNull();
+    assertThat(bars.get(1).offsets()).isNotNull();
+    assertThat(bars.get(1).bars()).isNotNull();
+    assertThat(bars.get(1).guard()).isNotNull();
     TickerEntity.Active written = (TickerEntity.Active) batched.getState();
 
     batched.restart(); // recovery replays the write: the trade side comes back from its last bar

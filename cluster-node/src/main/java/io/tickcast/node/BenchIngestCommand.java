@@ -231,6 +231,8 @@ final class BenchIngestCommand implements Callable<Integer> {
             "tickcast.ingest.topic", topic,
             "tickcast.ingest.group-id", groupId,
             "tickcast.metrics.enabled", false,
+            // The node ingests only; its HTTP warm-up would share the CPU with the first runs.
+            "tickcast.http.warm-up.requests", 0,
             "tickcast.http.port", 0,
             "pekko.management.http.port", 0,
             "pekko.remote.artery.canonical.port", 0));
