@@ -266,6 +266,17 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void theImageStartsTheJvmWithTheLaunchersC2Thresholds() throws IOException {
+    String launcher = Files.readString(Path.of("..", "tickcast"));
+    Matcher jit = Pattern.compile("JIT_OPTS=\"([^\"]+)\"").matcher(launcher);
+    assertThat(jit.find()).isTrue();
+    String entrypoint =
+        Files.readAllLines(K8S.resolve("Dockerfile")).stream().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
+    List<String> java = texts(new ObjectMapper().readTree(entrypoint.substring("ENTRYPOINT ".length())));
+    assertThat(java).containsAll(List.of(jit.group(1).split(" ")));
+  }
+
+  @Test
   void theImageRunsMainAsTheUserThePodsRunAs() throws IOException {
     List<String> lines = Files.readAllLines(K8S.resolve("Dockerfile"));
     String entrypoint = lines.stream().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
