@@ -62,9 +62,10 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * <p><b>What is durable.</b> Closed bars are persisted ({@link BarClosed}), single trades are not:
  * between two bars they exist only in this actor's bar aggregator and trade guard. Every write
  * carries those two objects' state and the source offsets they cover (in its last bar), so the
- * journal always holds a consistent cut: "everything up to these offsets". Each reply tells the consumer from which
- * offset on this ticker holds trades in memory only ({@code openFrom}, -1 for none); the consumer
- * commits no offset at or above it, so after a crash Kafka delivers those trades again.
+ * journal always holds a consistent cut: "everything up to these offsets". Each reply tells the
+ * consumer from which offset on this ticker holds trades in memory only ({@code openFrom}, -1 for
+ * none); the consumer commits no offset at or above it, so after a crash Kafka delivers those
+ * trades again.
  *
  * <p><b>Exactly-once effect.</b> A record at or below the highest offset applied from its
  * partition, or a whole bar not later than the latest one (the same data replayed at new offsets),
