@@ -270,17 +270,13 @@ class KubernetesManifestsTest {
     String launcher = Files.readString(Path.of("..", "tickcast"));
     Matcher jit = Pattern.compile("JIT_OPTS=\"([^\"]+)\"").matcher(launcher);
     assertThat(jit.find()).isTrue();
-    String entrypoint =
-        Files.readAllLines(K8S.resolve("Dockerfile")).stream().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
-    List<String> java = texts(new ObjectMapper().readTree(entrypoint.substring("ENTRYPOINT ".length())));
-    assertThat(java).containsAll(List.of(jit.group(1).split(" ")));
+    assertThat(imageCommand(Files.readAllLines(K8S.resolve("Dockerfile")))).containsAll(List.of(jit.group(1).split(" ")));
   }
 
   @Test
   void theImageRunsMainAsTheUserThePodsRunAs() throws IOException {
     List<String> lines = Files.readAllLines(K8S.resolve("Dockerfile"));
-    String entrypoint = lines.stream().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
-    List<String> java = texts(new ObjectMapper().readTree(entrypoint.substring("ENTRYPOINT ".length())));
+    List<String> java = imageCommand(lines);
     assertThat(java.get(0)).isEqualTo("java");
     assertThat(java.get(java.size() - 1)).isEqualTo(Main.class.getName());
     String user = lines.stream().filter(l -> l.startsWith("USER ")).findFirst().orElseThrow().substring("USER ".length()).strip();
@@ -289,6 +285,12 @@ class KubernetesManifestsTest {
       assertThat(security.path("runAsNonRoot").asBoolean()).isTrue();
       assertThat(security.path("runAsUser").asText()).as("runAsUser of %s", workload.at("/metadata/name")).isEqualTo(user);
     }
+  }
+
+  /** The image's ENTRYPOINT (exec form, one line of JSON) as its words. */
+  private static List<String> imageCommand(List<String> dockerfile) throws IOException {
+    String entrypoint = dockerfile.stream().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
+    return texts(new ObjectMapper().readTree(entrypoint.substring("ENTRYPOINT ".length())));
   }
 
   /** The subcommand the container's arguments run, parsed by the real CLI with $(VAR) expanded. */
