@@ -432,7 +432,7 @@ public final class TickerEntity
   private final Settings settings;
 
   // Live trade-side state: ahead of the durable state by the trades since the last event.
-  private final Map<Integer, Long> liveOffsets = new HashMap<>();
+  private final SourceOffsets liveOffsets = new SourceOffsets();
   private BarAggregator bars;
   private TradeGuard guard;
   private long openFrom = -1;
@@ -505,10 +505,10 @@ public final class TickerEntity
 
   /** After recovery the live state is the durable one: trades after it come again from Kafka. */
   private void resumeFrom(State state) {
-    liveOffsets.clear();
+    liveOffsets.reset(Map.of());
     openFrom = -1;
     if (state instanceof Active a) {
-      liveOffsets.putAll(a.offsets());
+      liveOffsets.reset(a.offsets());
       bars = a.bars() == null ? null : BarAggregator.fromMemento(a.bars());
       // The rules as configured now, so that a changed tickcast.validation applies after a restart.
       guard = a.guard() == null ? null : TradeGuard.fromMemento(a.guard(), settings.guard());
@@ -641,7 +641,7 @@ public final class TickerEntity
         bar,
         vwap,
         tradeCount,
-        Map.copyOf(liveOffsets),
+        liveOffsets.toMap(),
         bars == null ? null : bars.memento(),
         guard == null ? null : guard.memento(),
         clock.instant());
@@ -859,20 +859,17 @@ public final class TickerEntity
     }
     openFrom = -1;
     return Effect()
-        .persist(new TradesCheckpointed(Map.copyOf(liveOffsets), bars.memento(), guard.memento(), clock.instant()))
+        .persist(new TradesCheckpointed(liveOffsets.toMap(), bars.memento(), guard.memento(), clock.instant()))
         .thenStop()
         .thenNoReply();
   }
 
   private boolean covers(SourcePosition position) {
-    Long seen = liveOffsets.get(position.partition());
-    return position.offset() >= 0 && seen != null && position.offset() <= seen;
+    return liveOffsets.covers(position.partition(), position.offset());
   }
 
   private void advanceOffset(SourcePosition position) {
-    if (position.offset() >= 0) {
-      liveOffsets.merge(position.partition(), position.offset(), Math::max);
-    }
+    liveOffsets.advance(position.partition(), position.offset());
   }
 
   private static long sequenceNr(State state) {

@@ -2,8 +2,9 @@ package io.tickcast.node;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
-import com.typesafe.config.Config;
 import io.tickcast.devinfra.DevInfra;
+import io.tickcast.http.security.ApiKeys;
+import io.tickcast.http.security.Role;
 import io.tickcast.ingest.KafkaReplay;
 import io.tickcast.ingest.Pacing;
 import io.tickcast.ingest.ReplayResult;
@@ -15,6 +16,7 @@ import io.tickcast.protocols.IngestCounts;
 import io.tickcast.protocols.MarketEventCodec;
 import io.tickcast.protocols.Trade;
 import io.tickcast.protocols.WireFormat;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -23,6 +25,7 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +33,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 import org.apache.commons.math3.stat.StatUtils;
 import org.apache.commons.math3.stat.descriptive.rank.Median;
 import org.apache.kafka.common.TopicPartition;
@@ -54,7 +58,10 @@ import picocli.CommandLine.Option;
  * format reads all copies in one go, as a node that has been up for a while meets its feed: run 1
  * is a node that has just started (cold JIT, empty caches, new entities: a catch-up after a
  * restart), the later runs the same node warm, with its entities carrying on. The plain consumers
- * read each copy's offset range on its own, before the node starts.
+ * read each copy's offset range on its own, in this JVM, before the node starts. The node runs in
+ * a JVM of its own ({@code Main node} with this JVM's options), as in production: sharing one
+ * would have the JIT compile the Kafka client's poll path for the plain consumers, then
+ * deoptimise and compile it again for the node's, and would mix the two in the CPU figures.
  */
 @Command(
     name = "bench-ingest",
@@ -94,45 +101,61 @@ final class BenchIngestCommand implements Callable<Integer> {
   @Option(names = "--work-dir", description = "Default: ${DEFAULT-VALUE}", defaultValue = "target/bench-infra")
   Path workDir;
 
-  /** One run's figures for one format: records/s, and CPU microseconds per record of this JVM. */
+  @Option(
+      names = "--node-jvm-options",
+      split = " ",
+      description = "Extra options for the node's JVM (a profiler, say), after those this JVM was started with.")
+  List<String> nodeJvmOptions = List.of();
+
+  /** One run's figures for one format: records/s, and CPU microseconds per record of the reading JVM. */
   private record Result(
       WireFormat format, int run, double plain, double decoding, double node, double plainCpu, double decodingCpu, double nodeCpu) {}
 
-  /** A phase's rate, and the CPU time this JVM spent per record meanwhile (less noisy on a busy machine). */
+  /** A phase's rate, and the CPU time the reading JVM spent per record meanwhile (less noisy on a busy machine). */
   private record Rate(double perSecond, double cpuMicrosPerRecord) {}
 
   /**
-   * CPU time of this JVM and of its child processes (Kafka, Cassandra) since creation: on a
-   * shared machine the wall-clock rates vary with the neighbours' load, the CPU cost per record
-   * much less.
+   * CPU time of the measured process (this JVM for the plain consumers, the node's JVM for the
+   * node) and of the others this benchmark started (Kafka, Cassandra) since creation: on a shared
+   * machine the wall-clock rates vary with the neighbours' load, the CPU cost per record much less.
    */
   private static final class CpuMeter {
     private final long records;
-    private final long self = cpuNanos(ProcessHandle.current());
-    private final Map<Long, Long> children = new HashMap<>();
+    private final ProcessHandle measured;
+    private final Map<Long, Long> before = new HashMap<>();
 
-    CpuMeter(long records) {
+    CpuMeter(long records, ProcessHandle measured) {
       this.records = records;
-      ProcessHandle.current().children().forEach(c -> children.put(c.pid(), cpuNanos(c)));
+      this.measured = measured;
+      processes().forEach(p -> before.put(p.pid(), cpuNanos(p)));
     }
 
-    /** Prints the CPU time spent since creation; returns this JVM's in microseconds per record. */
+    /** Prints the CPU time spent since creation; returns the measured process's in microseconds per record. */
     double report() {
-      long selfNanos = cpuNanos(ProcessHandle.current()) - self;
-      StringBuilder line = new StringBuilder(String.format("  cpu: this JVM %.1f s (%.2f us/record)", selfNanos / 1e9, selfNanos / 1e3 / records));
-      ProcessHandle.current()
-          .children()
-          .forEach(
-              c -> {
-                Long before = children.get(c.pid());
-                if (before != null) {
-                  String name = c.info().arguments().map(a -> String.join(" ", a)).orElse("");
-                  String what = name.contains("CassandraDaemon") ? "cassandra" : name.contains("kafka") ? "kafka" : "pid " + c.pid();
-                  line.append(String.format(", %s %.1f s", what, (cpuNanos(c) - before) / 1e9));
-                }
-              });
+      long measuredNanos = cpuNanos(measured) - before.getOrDefault(measured.pid(), 0L);
+      StringBuilder line =
+          new StringBuilder(String.format("  cpu: %s %.1f s (%.2f us/record)", name(measured), measuredNanos / 1e9, measuredNanos / 1e3 / records));
+      processes()
+          .filter(p -> p.pid() != measured.pid() && before.containsKey(p.pid()))
+          .forEach(p -> line.append(String.format(", %s %.1f s", name(p), (cpuNanos(p) - before.get(p.pid())) / 1e9)));
       System.out.println(line);
-      return selfNanos / 1e3 / records;
+      return measuredNanos / 1e3 / records;
+    }
+
+    private static Stream<ProcessHandle> processes() {
+      return Stream.concat(Stream.of(ProcessHandle.current()), ProcessHandle.current().children());
+    }
+
+    private static String name(ProcessHandle process) {
+      if (process.pid() == ProcessHandle.current().pid()) {
+        return "this JVM";
+      }
+      String command = process.info().arguments().map(a -> String.join(" ", a)).orElse("");
+      // The node's command line names Kafka too (its settings).
+      return command.contains("io.tickcast.node.Main") ? "node"
+          : command.contains("CassandraDaemon") ? "cassandra"
+          : command.contains("kafka") ? "kafka"
+          : "pid " + process.pid();
     }
 
     private static long cpuNanos(ProcessHandle process) {
@@ -156,7 +179,7 @@ final class BenchIngestCommand implements Callable<Integer> {
     TickReplay replay = new TickReplay(files, TradingSession.REGULAR, Pacing.UNPACED);
     try (DevInfra infra = DevInfra.start(infraSettings)) {
       List<Result> results = new ArrayList<>();
-      try (ProducerSystem producer = ProducerSystem.start(nodeConfig(infra, "unused", "bench", "unused"))) {
+      try (ProducerSystem producer = ProducerSystem.start(NodeConfig.load(nodeSettings(infra, "unused", "bench", "unused")))) {
         for (WireFormat format : formats) {
           results.addAll(measure(infra, producer.system(), replay, format));
         }
@@ -197,7 +220,16 @@ final class BenchIngestCommand implements Callable<Integer> {
     SchemaCommand.apply(infra.cassandraContactPoint(), "datacenter1", keyspace, CassandraSchema.DEV_REPLICATION);
     List<Rate> node;
     try (CqlSession cassandra = CassandraSessions.open(infra.cassandraContactPoint(), "datacenter1", false)) {
-      node = throughNode(nodeConfig(infra, topic, keyspace, "bench-node-" + UUID.randomUUID()), perCopy, runs, cassandra);
+      // The node's progress is read from its HTTP API, as an operator would.
+      ApiKeys.NewKey key = ApiKeys.generate();
+      new CassandraApiKeyStore(cassandra, keyspace).register(key, Role.VIEWER, "bench-ingest");
+      Map<String, Object> settings = nodeSettings(infra, topic, keyspace, "bench-node-" + UUID.randomUUID());
+      // Beside the work directory: that one holds only what DevInfra may delete.
+      Path log = ProjectPaths.resolve(workDir).resolveSibling("bench-node-" + format + ".log");
+      try (NodeProcess process = NodeProcess.start(settings, nodeJvmOptions(), key.secret(), log, Duration.ofMinutes(2))) {
+        System.out.printf("%nnode: pid %d, log %s%n", process.process.pid(), log);
+        node = throughNode(process, perCopy, runs, cassandra);
+      }
     }
     List<Result> results = new ArrayList<>();
     for (int run = 1; run <= runs; run++) {
@@ -222,26 +254,39 @@ final class BenchIngestCommand implements Callable<Integer> {
     return new Trade(trade.ticker(), time.toInstant(), trade.price(), trade.size(), sequence, trade.exchange(), trade.condition());
   }
 
-  private static Config nodeConfig(DevInfra infra, String topic, String keyspace, String groupId) {
-    return NodeConfig.load(
-        Map.of(
-            "tickcast.cassandra.contact-point", infra.cassandraContactPoint(),
-            "tickcast.cassandra.keyspace", keyspace,
-            "tickcast.kafka.bootstrap-servers", infra.kafkaBootstrapServers(),
-            "tickcast.ingest.topic", topic,
-            "tickcast.ingest.group-id", groupId,
-            "tickcast.metrics.enabled", false,
-            // The node ingests only; its HTTP warm-up would share the CPU with the first runs.
-            "tickcast.http.warm-up.requests", 0,
-            "tickcast.http.port", 0,
-            "pekko.management.http.port", 0,
-            "pekko.remote.artery.canonical.port", 0));
+  private static Map<String, Object> nodeSettings(DevInfra infra, String topic, String keyspace, String groupId) {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("tickcast.cassandra.contact-point", infra.cassandraContactPoint());
+    settings.put("tickcast.cassandra.keyspace", keyspace);
+    settings.put("tickcast.kafka.bootstrap-servers", infra.kafkaBootstrapServers());
+    settings.put("tickcast.ingest.topic", topic);
+    settings.put("tickcast.ingest.group-id", groupId);
+    settings.put("tickcast.metrics.enabled", false);
+    // The node ingests only; its HTTP warm-up would share the CPU with the first runs.
+    settings.put("tickcast.http.warm-up.requests", 0);
+    settings.put("pekko.remote.artery.canonical.port", 0);
+    return settings;
+  }
+
+  /**
+   * The node's JVM gets this JVM's options (the launcher's JIT flags and JAVA_OPTS: the node runs
+   * as {@code ./tickcast node} would), less agents and recordings, then {@code --node-jvm-options}.
+   */
+  private List<String> nodeJvmOptions() {
+    List<String> options = new ArrayList<>();
+    for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (!option.startsWith("-agentpath") && !option.startsWith("-javaagent") && !option.startsWith("-XX:StartFlightRecording")) {
+        options.add(option);
+      }
+    }
+    options.addAll(nodeJvmOptions);
+    return options;
   }
 
   private static void summary(List<Result> results) {
     System.out.printf(
         "%n=== bench-ingest summary (records/s; ratios against the plain consumer of the same format;"
-            + " CPU us/record of this JVM: plain / plain+decode / node)%n");
+            + " CPU us/record of the reading JVM: plain / plain+decode (this JVM) / node (its own))%n");
     System.out.printf(
         "%-7s %3s %12s %14s %12s %11s %14s %22s%n",
         "format", "run", "plain bytes", "plain+decode", "node", "node/plain", "node/decoding", "cpu us/rec p / d / n");
@@ -285,7 +330,7 @@ final class BenchIngestCommand implements Callable<Integer> {
             .withBootstrapServers(bootstrap)
             // Nothing to commit, so no reason to linger (stop-timeout) into the next measurement.
             .withStopTimeout(Duration.ZERO);
-    CpuMeter cpu = new CpuMeter(records);
+    CpuMeter cpu = new CpuMeter(records, ProcessHandle.current());
     long[] first = new long[1];
     long[] malformed = new long[1];
     Consumer.plainSource(settings, Subscriptions.assignmentWithOffset(from))
@@ -320,55 +365,53 @@ final class BenchIngestCommand implements Callable<Integer> {
   }
 
   /**
-   * Starts a node on the topic and times each copy of {@code perCopy} records, from the moment the
-   * node has handled the copies before it to the moment it has handled this one (the first from
-   * its first handled record); counts the requests Cassandra served meanwhile (journal,
-   * snapshots, the history projection).
+   * Times each copy of {@code perCopy} records through the node, from the moment it has handled
+   * the copies before it to the moment it has handled this one (the first from its first handled
+   * record); counts the requests Cassandra served meanwhile (journal, snapshots, the history
+   * projection).
    */
-  private static List<Rate> throughNode(Config config, long perCopy, int copies, CqlSession cassandra) throws Exception {
-    ActorSystem<Void> system = Node.start(config);
-    try {
-      NodeStatus.get(system).httpPort.get(2, TimeUnit.MINUTES); // the node is wired
-      IngestStats stats = NodeStatus.get(system).ingestStats();
-      long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-      while (handled(stats.snapshot()) == 0 && System.nanoTime() < deadline) {
-        LockSupport.parkNanos(POLL.toNanos());
-      }
-      List<Rate> rates = new ArrayList<>();
-      IngestCounts before = stats.snapshot();
-      for (int copy = 1; copy <= copies; copy++) {
-        long start = System.nanoTime();
-        LocalTime startAt = LocalTime.now().truncatedTo(ChronoUnit.MILLIS);
-        long requestsBefore = cassandraRequests(cassandra);
-        CpuMeter cpu = new CpuMeter(perCopy);
-        while (handled(stats.snapshot()) < copy * perCopy && System.nanoTime() < deadline) {
-          LockSupport.parkNanos(POLL.toNanos());
-        }
-        long elapsed = System.nanoTime() - start;
-        IngestCounts after = stats.snapshot();
-        long handled = handled(after) - handled(before);
-        System.out.printf("%n--- run %d of %d, Tickcast node (%s)%n", copy, copies, copy == 1 ? "just started" : "the same node");
-        report("Tickcast node (entities, journal, commits)", handled, elapsed);
-        // The window, for profiles recorded over the whole benchmark (JFR).
-        System.out.printf(
-            "  applied %d, duplicates %d, refused %d; busy %s .. %s%n",
-            after.applied() - before.applied(), after.duplicates() - before.duplicates(), refused(after) - refused(before),
-            startAt, LocalTime.now().truncatedTo(ChronoUnit.MILLIS));
-        long requests = cassandraRequests(cassandra) - requestsBefore;
-        System.out.printf("  cassandra requests: %,d (%.2f per 1,000 records)%n", requests, requests * 1000.0 / perCopy);
-        rates.add(new Rate(handled / (elapsed / 1e9), cpu.report()));
-        before = after;
-      }
-      System.out.printf("%nrefused by rule over all runs: %s%n", stats.snapshot().rejected());
-      return rates;
-    } finally {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().join();
+  private static List<Rate> throughNode(NodeProcess node, long perCopy, int copies, CqlSession cassandra) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+    while (handled(node.ingest()) == 0 && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(POLL.toNanos());
     }
+    List<Rate> rates = new ArrayList<>();
+    IngestCounts before = node.ingest();
+    for (int copy = 1; copy <= copies; copy++) {
+      long start = System.nanoTime();
+      LocalTime startAt = LocalTime.now().truncatedTo(ChronoUnit.MILLIS);
+      long requestsBefore = cassandraRequests(cassandra);
+      CpuMeter cpu = new CpuMeter(perCopy, node.process.toHandle());
+      IngestCounts after = node.ingest();
+      while (handled(after) < copy * perCopy && System.nanoTime() < deadline) {
+        // Looked at often only near the end of the copy: a look costs the node CPU.
+        boolean nearTheEnd = copy * perCopy - handled(after) < perCopy / 10;
+        LockSupport.parkNanos((nearTheEnd ? POLL : POLL.multipliedBy(10)).toNanos());
+        after = node.ingest();
+      }
+      long elapsed = System.nanoTime() - start;
+      long handled = handled(after) - handled(before);
+      System.out.printf("%n--- run %d of %d, Tickcast node (%s)%n", copy, copies, copy == 1 ? "just started" : "the same node");
+      report("Tickcast node (entities, journal, commits)", handled, elapsed);
+      // The window, for profiles recorded over the whole benchmark (JFR).
+      System.out.printf(
+          "  applied %d, duplicates %d, refused %d; busy %s .. %s%n",
+          after.applied() - before.applied(), after.duplicates() - before.duplicates(), refused(after) - refused(before),
+          startAt, LocalTime.now().truncatedTo(ChronoUnit.MILLIS));
+      long requests = cassandraRequests(cassandra) - requestsBefore;
+      System.out.printf("  cassandra requests: %,d (%.2f per 1,000 records)%n", requests, requests * 1000.0 / perCopy);
+      rates.add(new Rate(handled / (elapsed / 1e9), cpu.report()));
+      before = after;
+    }
+    System.out.printf("%nrefused by rule over all runs: %s%n", node.ingest().rejected());
+    return rates;
   }
 
-  /** How often the node's progress is looked at: the timing's resolution. */
-  private static final Duration POLL = Duration.ofMillis(5);
+  /**
+   * How often the node's progress is looked at near the end of a copy: the timing's resolution.
+   * Each look is an HTTP request the node answers, so not more often.
+   */
+  private static final Duration POLL = Duration.ofMillis(10);
 
   /**
    * Requests served on the connections open now (Cassandra's {@code system_views.clients}): the

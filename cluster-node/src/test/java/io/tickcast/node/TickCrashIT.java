@@ -11,13 +11,9 @@ import io.tickcast.ingest.TradingSession;
 import io.tickcast.protocols.IngestCounts;
 import io.tickcast.protocols.Json;
 import io.tickcast.protocols.TickerView;
-import java.io.File;
-import java.net.ServerSocket;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,11 +68,11 @@ class TickCrashIT {
     // The feed delivered twice over, then a node that dies half-way through it.
     replay("ticks-crash");
     replay("ticks-crash");
-    NodeProcess first = NodeProcess.start("it_ticks_crash", "ticks-crash");
+    NodeProcess first = startNode("it_ticks_crash", "ticks-crash");
     TestNode.awaitCondition(PATIENCE, () -> first.ingest().applied() > trades / 2);
     first.kill();
 
-    NodeProcess second = NodeProcess.start("it_ticks_crash", "ticks-crash");
+    NodeProcess second = startNode("it_ticks_crash", "ticks-crash");
     try {
       for (String ticker : TICKERS) {
         TickerView reference = expected.get(ticker);
@@ -117,71 +113,20 @@ class TickCrashIT {
   }
 
   /** A node in a JVM of its own, so that it can be killed for real. */
-  private static final class NodeProcess {
-    final Process process;
-    final String baseUrl;
-
-    private NodeProcess(Process process, int httpPort) {
-      this.process = process;
-      this.baseUrl = "http://127.0.0.1:" + httpPort;
-    }
-
-    static NodeProcess start(String keyspace, String topic) throws Exception {
-      int httpPort = freePort();
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.add("-Xmx512m");
-      command.add("-Dtickcast.cassandra.contact-point=" + RealInfra.infra().cassandraContactPoint());
-      command.add("-Dtickcast.cassandra.keyspace=" + keyspace);
-      command.add("-Dtickcast.kafka.bootstrap-servers=" + RealInfra.infra().kafkaBootstrapServers());
-      command.add("-Dtickcast.ingest.topic=" + topic);
-      command.add("-Dtickcast.ingest.group-id=it-" + topic);
-      command.add("-Dtickcast.metrics.enabled=off");
-      command.add("-Dtickcast.http.port=" + httpPort);
-      command.add("-Dpekko.management.http.port=" + freePort());
-      command.add("-Dpekko.remote.artery.canonical.port=0");
-      command.add("io.tickcast.node.Main");
-      command.add("node");
-      ProcessBuilder builder = new ProcessBuilder(command);
-      // The class path goes in the environment: ONNX Runtime 1.29 crashes the JVM on start when
-      // the command line is longer than about 4 KiB.
-      builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
-      Process process =
-          builder
-              .redirectErrorStream(true)
-              .redirectOutput(new File("target/node-" + topic + "-" + System.nanoTime() + ".log"))
-              .start();
-      NodeProcess node = new NodeProcess(process, httpPort);
-      TestNode.awaitCondition(
-          Duration.ofMinutes(2),
-          () -> {
-            if (!process.isAlive()) {
-              throw new AssertionError("node process exited with " + process.exitValue());
-            }
-            return TestNode.HTTP
-                    .send(RealInfra.request(node.baseUrl + "/api/v1/ingest/stats").build(), HttpResponse.BodyHandlers.ofString())
-                    .statusCode()
-                == 200;
-          });
-      return node;
-    }
-
-    IngestCounts ingest() throws Exception {
-      return Json.MAPPER.readValue(
-          TestNode.HTTP.send(RealInfra.request(baseUrl + "/api/v1/ingest/stats").build(), HttpResponse.BodyHandlers.ofString()).body(),
-          IngestCounts.class);
-    }
-
-    /** SIGKILL: no shutdown hook, no flush, no leaving the cluster. */
-    void kill() throws Exception {
-      process.destroyForcibly();
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    }
-
-    private static int freePort() throws Exception {
-      try (ServerSocket socket = new ServerSocket(0)) {
-        return socket.getLocalPort();
-      }
-    }
+  private static NodeProcess startNode(String keyspace, String topic) throws Exception {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("tickcast.cassandra.contact-point", RealInfra.infra().cassandraContactPoint());
+    settings.put("tickcast.cassandra.keyspace", keyspace);
+    settings.put("tickcast.kafka.bootstrap-servers", RealInfra.infra().kafkaBootstrapServers());
+    settings.put("tickcast.ingest.topic", topic);
+    settings.put("tickcast.ingest.group-id", "it-" + topic);
+    settings.put("tickcast.metrics.enabled", "off");
+    settings.put("pekko.remote.artery.canonical.port", 0);
+    return NodeProcess.start(
+        settings,
+        List.of("-Xmx512m"),
+        RealInfra.ADMIN_KEY.secret(),
+        Path.of("target/node-" + topic + "-" + System.nanoTime() + ".log"),
+        Duration.ofMinutes(2));
   }
 }

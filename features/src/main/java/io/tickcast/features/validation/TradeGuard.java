@@ -134,10 +134,10 @@ public final class TradeGuard {
           "stale-feed", describe(t) + " is more than " + config.maxStaleness() + " behind " + clock);
     }
     if (hasLast && returns.isFull() && !afterQuietSpell(time)) {
-      double move = Math.abs(Math.log(price / lastPrice));
+      double move = Math.abs(logReturn(price, lastPrice));
       double limit = config.spikeK() * Math.max(volatility(), config.spikeFloor());
       if (move > limit) {
-        if (runLength > 0 && Math.abs(Math.log(price / runPrice)) <= limit) {
+        if (runLength > 0 && Math.abs(logReturn(price, runPrice)) <= limit) {
           runLength++;
         } else {
           runPrice = price;
@@ -155,6 +155,14 @@ public final class TradeGuard {
     return Optional.empty();
   }
 
+  /**
+   * ln(price / from), without calling the logarithm for a trade at the previous price (ln 1 is
+   * exactly 0): most prints of a liquid ticker repeat the last price, and this runs for each.
+   */
+  private static double logReturn(double price, double from) {
+    return price == from ? 0.0 : Math.log(price / from);
+  }
+
   private boolean afterQuietSpell(long time) {
     return time - lastTime > config.spikeResetGap().toMillis();
   }
@@ -167,7 +175,7 @@ public final class TradeGuard {
     long time = t.time().toEpochMilli();
     if (hasLast) {
       if (runLength < config.spikeConfirmations() && !afterQuietSpell(time)) {
-        returns.push(Math.log(t.price() / lastPrice));
+        returns.push(logReturn(t.price(), lastPrice));
       }
       lastTime = Math.max(lastTime, time);
       lastSequence = Math.max(lastSequence, t.sequence());
