@@ -1,5 +1,6 @@
 package io.tickcast.node;
 
+import io.tickcast.devinfra.ParentWatchdog;
 import io.tickcast.protocols.IngestCounts;
 import io.tickcast.protocols.Json;
 import java.io.IOException;
@@ -17,10 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A Tickcast node in a JVM of its own ({@code Main node}, this JVM's class path), configured
- * with system properties, watched through its HTTP API: the benchmark's node, which must not
- * share a JIT or a heap with what measures it, and the crash test's node, which is killed for
- * real.
+ * A Tickcast node in a JVM of its own ({@code Main node} on this JVM's class path, ended with
+ * this JVM by {@link ParentWatchdog}), configured with system properties, watched through its HTTP
+ * API: the benchmark's node, which must not share a JIT or a heap with what measures it, and the
+ * crash test's node, which is killed for real.
  */
 final class NodeProcess implements AutoCloseable {
 
@@ -54,7 +55,10 @@ final class NodeProcess implements AutoCloseable {
     settings.forEach((path, value) -> command.add("-D" + path + "=" + value));
     command.add("-Dtickcast.http.port=" + httpPort);
     command.add("-Dpekko.management.http.port=" + freePort());
-    command.add("io.tickcast.node.Main");
+    // Exits with this JVM, even one killed with SIGKILL: no orphaned node holding ports.
+    command.add(ParentWatchdog.class.getName());
+    command.add(Long.toString(ProcessHandle.current().pid()));
+    command.add(Main.class.getName());
     command.add("node");
     ProcessBuilder builder = new ProcessBuilder(command);
     // The class path goes in the environment: ONNX Runtime 1.29 crashes the JVM on start when
