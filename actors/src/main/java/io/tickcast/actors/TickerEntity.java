@@ -505,10 +505,9 @@ public final class TickerEntity
 
   /** After recovery the live state is the durable one: trades after it come again from Kafka. */
   private void resumeFrom(State state) {
-    liveOffsets.reset(Map.of());
+    liveOffsets.reset(state instanceof Active a ? a.offsets() : Map.of());
     openFrom = -1;
     if (state instanceof Active a) {
-      liveOffsets.reset(a.offsets());
       bars = a.bars() == null ? null : BarAggregator.fromMemento(a.bars());
       // The rules as configured now, so that a changed tickcast.validation applies after a restart.
       guard = a.guard() == null ? null : TradeGuard.fromMemento(a.guard(), settings.guard());

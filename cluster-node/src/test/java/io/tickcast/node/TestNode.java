@@ -32,23 +32,32 @@ final class TestNode implements AutoCloseable {
   /** Starts a node and returns once its HTTP API accepts requests. */
   static TestNode start(String keyspace, String topic, boolean ingest, Map<String, Object> extra) throws Exception {
     int managementPort = freePort();
-    Map<String, Object> overrides = new HashMap<>();
-    overrides.put("tickcast.cassandra.contact-point", RealInfra.infra().cassandraContactPoint());
-    overrides.put("tickcast.cassandra.keyspace", keyspace);
-    overrides.put("tickcast.kafka.bootstrap-servers", RealInfra.infra().kafkaBootstrapServers());
-    overrides.put("tickcast.ingest.topic", topic);
-    overrides.put("tickcast.ingest.group-id", "it-" + topic);
+    Map<String, Object> overrides = infraSettings(keyspace, topic);
     overrides.put("tickcast.ingest.enabled", ingest);
-    overrides.put("tickcast.metrics.enabled", false);
     overrides.put("tickcast.http.port", 0);
     overrides.put("tickcast.http.sse-heartbeat", "1s");
     overrides.put("tickcast.http.warm-up.requests", 0);
-    overrides.put("pekko.remote.artery.canonical.port", 0);
     overrides.put("pekko.management.http.port", managementPort);
     overrides.putAll(extra);
     ActorSystem<Void> system = Node.start(NodeConfig.load(overrides));
     int httpPort = NodeStatus.get(system).httpPort.get(60, TimeUnit.SECONDS);
     return new TestNode(system, httpPort, managementPort);
+  }
+
+  /**
+   * A test node's place in {@link RealInfra}: its keyspace, its topic and a consumer group of its
+   * own, metrics off, any free remoting port; in the test JVM or in one of its own.
+   */
+  static Map<String, Object> infraSettings(String keyspace, String topic) {
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("tickcast.cassandra.contact-point", RealInfra.infra().cassandraContactPoint());
+    settings.put("tickcast.cassandra.keyspace", keyspace);
+    settings.put("tickcast.kafka.bootstrap-servers", RealInfra.infra().kafkaBootstrapServers());
+    settings.put("tickcast.ingest.topic", topic);
+    settings.put("tickcast.ingest.group-id", "it-" + topic);
+    settings.put("tickcast.metrics.enabled", false);
+    settings.put("pekko.remote.artery.canonical.port", 0);
+    return settings;
   }
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {

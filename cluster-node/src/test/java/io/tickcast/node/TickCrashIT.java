@@ -114,16 +114,8 @@ class TickCrashIT {
 
   /** A node in a JVM of its own, so that it can be killed for real. */
   private static NodeProcess startNode(String keyspace, String topic) throws Exception {
-    Map<String, Object> settings = new LinkedHashMap<>();
-    settings.put("tickcast.cassandra.contact-point", RealInfra.infra().cassandraContactPoint());
-    settings.put("tickcast.cassandra.keyspace", keyspace);
-    settings.put("tickcast.kafka.bootstrap-servers", RealInfra.infra().kafkaBootstrapServers());
-    settings.put("tickcast.ingest.topic", topic);
-    settings.put("tickcast.ingest.group-id", "it-" + topic);
-    settings.put("tickcast.metrics.enabled", "off");
-    settings.put("pekko.remote.artery.canonical.port", 0);
     return NodeProcess.start(
-        settings,
+        TestNode.infraSettings(keyspace, topic),
         List.of("-Xmx512m"),
         RealInfra.ADMIN_KEY.secret(),
         Path.of("target/node-" + topic + "-" + System.nanoTime() + ".log"),
