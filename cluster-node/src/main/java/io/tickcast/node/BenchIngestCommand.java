@@ -2,6 +2,7 @@ package io.tickcast.node;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.tickcast.devinfra.DevInfra;
 import io.tickcast.http.security.ApiKeys;
 import io.tickcast.http.security.Role;
@@ -13,10 +14,13 @@ import io.tickcast.ingest.TickReplay;
 import io.tickcast.ingest.TradingSession;
 import io.tickcast.persistence.CassandraSchema;
 import io.tickcast.protocols.IngestCounts;
-import io.tickcast.protocols.MarketEventCodec;
+import io.tickcast.protocols.Json;
 import io.tickcast.protocols.Trade;
 import io.tickcast.protocols.WireFormat;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -38,12 +42,7 @@ import java.util.stream.Stream;
 import org.apache.commons.math3.stat.StatUtils;
 import org.apache.commons.math3.stat.descriptive.rank.Median;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.kafka.ConsumerSettings;
-import org.apache.pekko.kafka.Subscriptions;
-import org.apache.pekko.kafka.javadsl.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,11 +57,14 @@ import picocli.CommandLine.Option;
  * York wall-clock times kept, so sessions stay sessions across daylight saving). One node per
  * format reads all copies in one go, as a node that has been up for a while meets its feed: run 1
  * is a node that has just started (cold JIT, empty caches, new entities: a catch-up after a
- * restart), the later runs the same node warm, with its entities carrying on. The plain consumers
- * read each copy's offset range on its own, in this JVM, before the node starts. The node runs in
- * a JVM of its own ({@code Main node} with this JVM's options), as in production: sharing one
- * would have the JIT compile the Kafka client's poll path for the plain consumers, then
- * deoptimise and compile it again for the node's, and would mix the two in the CPU figures.
+ * restart), the later runs the same node, warmer, with its entities carrying on. Each reader runs
+ * in a JVM of its own, started with this JVM's options: the node ({@code Main node}), as in
+ * production, and before it the plain consumer and the decoding one ({@link BenchReaderCommand}),
+ * each reading copy after copy. So all three start with a cold JIT and warm over the same copies
+ * (in this JVM the plain consumers met a JIT that had compiled the producer's Kafka client code),
+ * none shares a JIT or a heap with another, and each one's CPU figures are its own. How much of a
+ * copy's CPU went to the node's JIT compilers is printed with it: the node is warm once that is
+ * small, which on two cores takes longer than a dozen copies.
  */
 @Command(
     name = "bench-ingest",
@@ -108,39 +110,98 @@ final class BenchIngestCommand implements Callable<Integer> {
       description = "Extra options for the node's JVM (a profiler, say), after those this JVM was started with.")
   List<String> nodeJvmOptions = List.of();
 
-  /** One run's figures for one format: records/s, and CPU microseconds per record of the reading JVM. */
+  /**
+   * One run's figures for one format: records/s, CPU microseconds per record of each reading JVM,
+   * and the CPU seconds the node's JIT compilers took meanwhile.
+   */
   private record Result(
-      WireFormat format, int run, double plain, double decoding, double node, double plainCpu, double decodingCpu, double nodeCpu) {}
-
-  /** A phase's rate, and the CPU time the reading JVM spent per record meanwhile (less noisy on a busy machine). */
-  private record Rate(double perSecond, double cpuMicrosPerRecord) {}
+      WireFormat format,
+      int run,
+      double plain,
+      double decoding,
+      double node,
+      double plainCpu,
+      double decodingCpu,
+      double nodeCpu,
+      double nodeJitSeconds) {}
 
   /**
-   * CPU time of the measured process (this JVM for the plain consumers, the node's JVM for the
-   * node) and of the others this benchmark started (Kafka, Cassandra) since creation: on a shared
-   * machine the wall-clock rates vary with the neighbours' load, the CPU cost per record much less.
+   * A reader's rate over one copy, the CPU time its JVM spent per record meanwhile (less noisy on
+   * a busy machine), and how much of that its JIT compilers took (seconds).
    */
-  private static final class CpuMeter {
+  record Rate(double perSecond, double cpuMicrosPerRecord, double jitSeconds) {}
+
+  /**
+   * CPU time of the measured process (a reader's JVM, from within it, or the node's JVM, from
+   * here), of its JIT compiler threads, and of the others this JVM started (Kafka, Cassandra, the
+   * node) since creation: on a shared machine the wall-clock rates vary with the neighbours' load,
+   * the CPU cost per record much less.
+   */
+  static final class CpuMeter {
     private final long records;
     private final ProcessHandle measured;
     private final Map<Long, Long> before = new HashMap<>();
+    private final long compilersBefore;
 
     CpuMeter(long records, ProcessHandle measured) {
       this.records = records;
       this.measured = measured;
       processes().forEach(p -> before.put(p.pid(), cpuNanos(p)));
+      before.putIfAbsent(measured.pid(), cpuNanos(measured));
+      compilersBefore = compilerNanos(measured.pid());
     }
 
-    /** Prints the CPU time spent since creation; returns the measured process's in microseconds per record. */
-    double report() {
-      long measuredNanos = cpuNanos(measured) - before.getOrDefault(measured.pid(), 0L);
+    /**
+     * Prints the CPU time spent since creation; returns {@code handled} records in {@code
+     * elapsedNanos} with the measured process's CPU per record and its compilers' seconds.
+     */
+    Rate rate(long handled, long elapsedNanos) {
+      long measuredNanos = cpuNanos(measured) - before.get(measured.pid());
+      // A compiler thread that ended took its CPU time with it: never below zero.
+      long compilerNanos = Math.max(0, compilerNanos(measured.pid()) - compilersBefore);
       StringBuilder line =
-          new StringBuilder(String.format("  cpu: %s %.1f s (%.2f us/record)", name(measured), measuredNanos / 1e9, measuredNanos / 1e3 / records));
+          new StringBuilder(
+              String.format(
+                  "  cpu: %s %.1f s (%.2f us/record; JIT compilers %.1f s)",
+                  name(measured), measuredNanos / 1e9, measuredNanos / 1e3 / records, compilerNanos / 1e9));
       processes()
           .filter(p -> p.pid() != measured.pid() && before.containsKey(p.pid()))
           .forEach(p -> line.append(String.format(", %s %.1f s", name(p), (cpuNanos(p) - before.get(p.pid())) / 1e9)));
       System.out.println(line);
-      return measuredNanos / 1e3 / records;
+      return new Rate(handled / (elapsedNanos / 1e9), measuredNanos / 1e3 / records, compilerNanos / 1e9);
+    }
+
+    /**
+     * CPU time of the HotSpot compiler threads ("C1/C2 CompilerThread<i>n</i>") of process {@code
+     * pid}, from Linux's {@code /proc/<pid>/task/<tid>/stat} (utime + stime in clock ticks of 10
+     * ms, USER_HZ); 0 where there is no {@code /proc}.
+     */
+    static long compilerNanos(long pid) {
+      Path tasks = Path.of("/proc", Long.toString(pid), "task");
+      if (!Files.isDirectory(tasks)) {
+        return 0;
+      }
+      long ticks = 0;
+      try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+        for (Path thread : threads) {
+          String stat;
+          try {
+            stat = Files.readString(thread.resolve("stat"));
+          } catch (IOException e) {
+            continue; // the thread ended meanwhile
+          }
+          int nameEnd = stat.lastIndexOf(')');
+          String name = stat.substring(stat.indexOf('(') + 1, nameEnd);
+          if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+            // Fields after the name, from state (field 3): utime is field 14, stime field 15.
+            String[] fields = stat.substring(nameEnd + 2).split(" ");
+            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+          }
+        }
+      } catch (IOException e) {
+        return 0;
+      }
+      return ticks * 10_000_000L;
     }
 
     private static Stream<ProcessHandle> processes() {
@@ -210,13 +271,14 @@ final class BenchIngestCommand implements Callable<Integer> {
       bounds.add(KafkaTopics.endOffsets(bootstrap, topic));
       report("produce (replay -> Kafka, " + format + ", +" + weeks + " weeks)", perCopy, System.nanoTime() - t0);
     }
-    List<Rate> plain = new ArrayList<>();
-    List<Rate> decoding = new ArrayList<>();
-    for (int run = 1; run <= runs; run++) {
-      System.out.printf("%n--- run %d of %d, %s records (topic %s), plain consumers%n", run, runs, format, topic);
-      plain.add(plainConsumer(producer, bootstrap, bounds.get(run - 1), bounds.get(run), perCopy, format, false));
-      decoding.add(plainConsumer(producer, bootstrap, bounds.get(run - 1), bounds.get(run), perCopy, format, true));
+    List<Map<Integer, Long>> offsets = new ArrayList<>();
+    for (Map<TopicPartition, Long> bound : bounds) {
+      Map<Integer, Long> byPartition = new LinkedHashMap<>();
+      bound.forEach((partition, offset) -> byPartition.put(partition.partition(), offset));
+      offsets.add(byPartition);
     }
+    List<Rate> plain = inReaderJvm(new BenchReaderCommand.Plan(bootstrap, topic, offsets, perCopy, false));
+    List<Rate> decoding = inReaderJvm(new BenchReaderCommand.Plan(bootstrap, topic, offsets, perCopy, true));
     String keyspace = "bench_" + format;
     SchemaCommand.apply(infra.cassandraContactPoint(), "datacenter1", keyspace, CassandraSchema.DEV_REPLICATION);
     List<Rate> node;
@@ -227,7 +289,9 @@ final class BenchIngestCommand implements Callable<Integer> {
       Map<String, Object> settings = nodeSettings(infra, topic, keyspace, "bench-node-" + UUID.randomUUID());
       // Beside the work directory: that one holds only what DevInfra may delete.
       Path log = ProjectPaths.resolve(workDir).resolveSibling("bench-node-" + format + ".log");
-      try (NodeProcess process = NodeProcess.start(settings, nodeJvmOptions(), key.secret(), log, Duration.ofMinutes(2))) {
+      List<String> jvmOptions = new ArrayList<>(readerJvmOptions());
+      jvmOptions.addAll(nodeJvmOptions);
+      try (NodeProcess process = NodeProcess.start(settings, jvmOptions, key.secret(), log, Duration.ofMinutes(2))) {
         System.out.printf("%nnode: pid %d, log %s%n", process.process.pid(), log);
         node = throughNode(process, perCopy, runs, cassandra);
       }
@@ -237,7 +301,10 @@ final class BenchIngestCommand implements Callable<Integer> {
       Rate p = plain.get(run - 1);
       Rate d = decoding.get(run - 1);
       Rate n = node.get(run - 1);
-      results.add(new Result(format, run, p.perSecond(), d.perSecond(), n.perSecond(), p.cpuMicrosPerRecord(), d.cpuMicrosPerRecord(), n.cpuMicrosPerRecord()));
+      results.add(
+          new Result(
+              format, run, p.perSecond(), d.perSecond(), n.perSecond(), p.cpuMicrosPerRecord(), d.cpuMicrosPerRecord(),
+              n.cpuMicrosPerRecord(), n.jitSeconds()));
     }
     return results;
   }
@@ -270,32 +337,56 @@ final class BenchIngestCommand implements Callable<Integer> {
   }
 
   /**
-   * The node's JVM gets this JVM's options (the launcher's JIT flags and JAVA_OPTS: the node runs
-   * as {@code ./tickcast node} would), less agents and recordings, then {@code --node-jvm-options}.
+   * The readers' JVMs get this JVM's options (the launcher's JIT flags and JAVA_OPTS: the node runs
+   * as {@code ./tickcast node} would), less agents and recordings; the node's then gets {@code
+   * --node-jvm-options}.
    */
-  private List<String> nodeJvmOptions() {
+  private static List<String> readerJvmOptions() {
     List<String> options = new ArrayList<>();
     for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (!option.startsWith("-agentpath") && !option.startsWith("-javaagent") && !option.startsWith("-XX:StartFlightRecording")) {
         options.add(option);
       }
     }
-    options.addAll(nodeJvmOptions);
     return options;
+  }
+
+  /** Runs {@code plan} in a JVM of its own ({@link BenchReaderCommand}); its output goes to ours. */
+  private static List<Rate> inReaderJvm(BenchReaderCommand.Plan plan) throws Exception {
+    Path planFile = Files.createTempFile("bench-reader-plan", ".json");
+    Path out = Files.createTempFile("bench-reader-rates", ".json");
+    try {
+      Json.MAPPER.writeValue(planFile.toFile(), plan);
+      Process reader =
+          NodeProcess.tickcastJvm(readerJvmOptions(), Map.of(), "bench-ingest-reader", "--plan", planFile.toString(), "--out", out.toString())
+              .inheritIO()
+              .start();
+      if (!reader.waitFor(60, TimeUnit.MINUTES)) {
+        reader.destroyForcibly();
+        throw new IllegalStateException("the plain consumer's JVM did not finish within an hour");
+      }
+      if (reader.exitValue() != 0) {
+        throw new IllegalStateException("the plain consumer's JVM exited with " + reader.exitValue());
+      }
+      return Json.MAPPER.readValue(out.toFile(), new TypeReference<List<Rate>>() {});
+    } finally {
+      Files.deleteIfExists(planFile);
+      Files.deleteIfExists(out);
+    }
   }
 
   private static void summary(List<Result> results) {
     System.out.printf(
         "%n=== bench-ingest summary (records/s; ratios against the plain consumer of the same format;"
-            + " CPU us/record of the reading JVM: plain / plain+decode (this JVM) / node (its own))%n");
+            + " CPU us/record of each reader's JVM: plain / plain+decode / node; CPU seconds of the node's JIT compilers)%n");
     System.out.printf(
-        "%-7s %3s %12s %14s %12s %11s %14s %22s%n",
-        "format", "run", "plain bytes", "plain+decode", "node", "node/plain", "node/decoding", "cpu us/rec p / d / n");
+        "%-7s %3s %12s %14s %12s %11s %14s %22s %8s%n",
+        "format", "run", "plain bytes", "plain+decode", "node", "node/plain", "node/decoding", "cpu us/rec p / d / n", "node JIT");
     for (Result r : results) {
       System.out.printf(
-          "%-7s %3d %,12.0f %,14.0f %,12.0f %11.3f %14.3f %8.2f /%5.2f /%5.2f%n",
+          "%-7s %3d %,12.0f %,14.0f %,12.0f %11.3f %14.3f %8.2f /%5.2f /%5.2f %7.1fs%n",
           r.format(), r.run(), r.plain(), r.decoding(), r.node(), r.node() / r.plain(), r.node() / r.decoding(),
-          r.plainCpu(), r.decodingCpu(), r.nodeCpu());
+          r.plainCpu(), r.decodingCpu(), r.nodeCpu(), r.nodeJitSeconds());
     }
     // Run 1 is a node that has just started; the runs after it are the steady state.
     for (WireFormat format : results.stream().map(Result::format).distinct().toList()) {
@@ -316,58 +407,6 @@ final class BenchIngestCommand implements Callable<Integer> {
 
   /** The node / plain ratio aimed at (README, performance). */
   private static final double AIM = 0.5;
-
-  /**
-   * Reads the records between {@code from} and {@code to} (offsets per partition) once with a
-   * plain consumer, decoding them too when {@code decode}; returns records/s.
-   */
-  private static Rate plainConsumer(
-      ActorSystem<?> system,
-      String bootstrap,
-      Map<TopicPartition, Long> from,
-      Map<TopicPartition, Long> to,
-      long records,
-      WireFormat format,
-      boolean decode)
-      throws Exception {
-    ConsumerSettings<String, byte[]> settings =
-        ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())
-            .withBootstrapServers(bootstrap)
-            // Nothing to commit, so no reason to linger (stop-timeout) into the next measurement.
-            .withStopTimeout(Duration.ZERO);
-    CpuMeter cpu = new CpuMeter(records, ProcessHandle.current());
-    long[] first = new long[1];
-    long[] malformed = new long[1];
-    Consumer.plainSource(settings, Subscriptions.assignmentWithOffset(from))
-        .map(r -> {
-          if (first[0] == 0) {
-            first[0] = System.nanoTime();
-          }
-          return r;
-        })
-        // A partition's fetches run on into the next copy; those records are not this run's.
-        .filter(r -> r.offset() < to.get(new TopicPartition(r.topic(), r.partition())))
-        .take(records)
-        .runForeach(
-            r -> {
-              if (decode) {
-                try {
-                  MarketEventCodec.decode(r.value());
-                } catch (io.tickcast.protocols.MalformedRecordException e) {
-                  malformed[0]++;
-                }
-              }
-            },
-            system)
-        .toCompletableFuture()
-        .get(30, TimeUnit.MINUTES);
-    long elapsed = System.nanoTime() - first[0];
-    report(decode ? "plain Kafka consumer + " + format + " decoding" : "plain Kafka consumer (" + format + " bytes)", records, elapsed);
-    if (malformed[0] > 0) {
-      System.out.printf("  malformed: %d%n", malformed[0]);
-    }
-    return new Rate(records / (elapsed / 1e9), cpu.report());
-  }
 
   /**
    * Times each copy of {@code perCopy} records through the node, from the moment it has handled
@@ -405,7 +444,7 @@ final class BenchIngestCommand implements Callable<Integer> {
           startAt, LocalTime.now().truncatedTo(ChronoUnit.MILLIS));
       long requests = cassandraRequests(cassandra) - requestsBefore;
       System.out.printf("  cassandra requests: %,d (%.2f per 1,000 records)%n", requests, requests * 1000.0 / perCopy);
-      rates.add(new Rate(handled / (elapsed / 1e9), cpu.report()));
+      rates.add(cpu.rate(handled, elapsed));
       before = after;
     }
     System.out.printf("%nrefused by rule over all runs: %s%n", node.ingest().rejected());
@@ -438,7 +477,7 @@ final class BenchIngestCommand implements Callable<Integer> {
     return counts.rejected().values().stream().mapToLong(Long::longValue).sum();
   }
 
-  private static void report(String what, long records, long nanos) {
+  static void report(String what, long records, long nanos) {
     System.out.printf("%-45s %,10d records in %6.2f s = %,10.0f records/s%n", what, records, nanos / 1e9, records / (nanos / 1e9));
   }
 }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       EvaluateCommand.class,
       BenchIngestCommand.class,
+      BenchReaderCommand.class,
       BenchModelsCommand.class
     })
 public final class Main implements Callable<Integer> {

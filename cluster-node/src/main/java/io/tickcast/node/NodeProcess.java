@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -49,25 +50,34 @@ final class NodeProcess implements AutoCloseable {
   static NodeProcess start(Map<String, ?> settings, List<String> jvmOptions, String bearer, Path log, Duration patience)
       throws IOException {
     int httpPort = freePort();
+    Map<String, Object> withPorts = new LinkedHashMap<>(settings);
+    withPorts.put("tickcast.http.port", httpPort);
+    withPorts.put("pekko.management.http.port", freePort());
+    Process process = tickcastJvm(jvmOptions, withPorts, "node").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    NodeProcess node = new NodeProcess(process, httpPort, bearer);
+    node.awaitReady(patience, log);
+    return node;
+  }
+
+  /**
+   * A {@code tickcast} command ({@link Main} with {@code args}) in a JVM of its own on this JVM's
+   * class path, with {@code jvmOptions} and {@code settings} as {@code -D}, that exits with this
+   * JVM, even one killed with SIGKILL ({@link ParentWatchdog}): nothing orphaned holding ports.
+   */
+  static ProcessBuilder tickcastJvm(List<String> jvmOptions, Map<String, ?> settings, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
     settings.forEach((path, value) -> command.add("-D" + path + "=" + value));
-    command.add("-Dtickcast.http.port=" + httpPort);
-    command.add("-Dpekko.management.http.port=" + freePort());
-    // Exits with this JVM, even one killed with SIGKILL: no orphaned node holding ports.
     command.add(ParentWatchdog.class.getName());
     command.add(Long.toString(ProcessHandle.current().pid()));
     command.add(Main.class.getName());
-    command.add("node");
+    command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     // The class path goes in the environment: ONNX Runtime 1.29 crashes the JVM on start when
     // the command line is longer than about 4 KiB.
     builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
-    Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    NodeProcess node = new NodeProcess(process, httpPort, bearer);
-    node.awaitReady(patience, log);
-    return node;
+    return builder;
   }
 
   private void awaitReady(Duration patience, Path log) throws IOException {

@@ -121,6 +121,11 @@ final class KafkaServer extends ChildServer {
                 "-Xmx" + settings.kafkaHeap(),
                 "-XX:+UseG1GC",
                 "-XX:MaxGCPauseMillis=20",
+                // C1 only, as for Cassandra: sharing two cores with Cassandra and the node, the
+                // broker spent half of its CPU in C2's compiler threads a minute into bench-ingest's
+                // node phase (thread CPU from /proc), compiling the consumer-group and commit paths
+                // that the plain consumers before it had not used.
+                "-XX:TieredStopAtLevel=1",
                 "-XX:+ExitOnOutOfMemoryError",
                 "-Djava.awt.headless=true",
                 "-Djava.net.preferIPv4Stack=true",
