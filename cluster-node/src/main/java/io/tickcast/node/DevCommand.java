@@ -6,11 +6,16 @@ import io.tickcast.ingest.DailyBarReplay;
 import io.tickcast.ingest.KafkaReplay;
 import io.tickcast.persistence.CassandraSchema;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.AbruptTerminationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -27,6 +32,9 @@ import picocli.CommandLine.Option;
 final class DevCommand implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(DevCommand.class);
+
+  /** How long Ctrl-C waits for the node's coordinated shutdown before stopping the servers. */
+  private static final Duration NODE_STOP_PATIENCE = Duration.ofSeconds(60);
 
   @Mixin ReplayOptions replay;
 
@@ -98,15 +106,19 @@ final class DevCommand implements Callable<Integer> {
     metrics.join();
     long nodeStart = System.nanoTime();
     ActorSystem<Void> system = Node.start(config);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  system.terminate();
-                  system.getWhenTerminated().toCompletableFuture().join();
-                  infra.close();
-                },
-                "tickcast-dev-shutdown"));
+    // Ctrl-C: the node first (it leaves the cluster, passivates its entities and closes its
+    // Kafka producers while Cassandra and Kafka still answer), then the servers.
+    infra.beforeServersStopOnExit(
+        () -> {
+          system.terminate();
+          try {
+            system.getWhenTerminated().toCompletableFuture().get(NODE_STOP_PATIENCE.toSeconds(), TimeUnit.SECONDS);
+          } catch (TimeoutException e) {
+            log.warn("The node did not stop within {}; stopping Cassandra and Kafka anyway", NODE_STOP_PATIENCE);
+          } catch (InterruptedException | ExecutionException e) {
+            log.warn("Waiting for the node to stop failed; stopping Cassandra and Kafka anyway", e);
+          }
+        });
     int port = NodeStatus.get(system).httpPort.get(60, TimeUnit.SECONDS);
     log.info("Node up in {} ms", (System.nanoTime() - nodeStart) / 1_000_000);
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -133,8 +145,11 @@ final class DevCommand implements Callable<Integer> {
     KafkaReplay.run(system, dailyReplay, infra.kafkaBootstrapServers(), topic)
         .whenComplete(
             (result, failure) -> {
-              if (failure != null) {
-                System.err.println("Replay failed: " + failure.getMessage());
+              Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+              if (cause instanceof AbruptTerminationException) {
+                System.out.println("Replay stopped: the node is shutting down.");
+              } else if (cause != null) {
+                System.err.println("Replay failed: " + cause.getMessage());
               } else {
                 System.out.println("Replay done: " + ReplayCommand.describe(result) + ". The node keeps running.");
               }

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -76,12 +77,13 @@ public final class DevInfra implements AutoCloseable {
     private final KafkaServer kafka;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<Runnable> beforeServersStop = new CopyOnWriteArrayList<>();
 
-    private DevInfra(Settings settings) {
+    DevInfra(Settings settings) {
         this.settings = settings;
         this.cassandra = new CassandraServer(settings);
         this.kafka = new KafkaServer(settings);
-        this.shutdownHook = new Thread(this::stopServers, "dev-infra-shutdown");
+        this.shutdownHook = new Thread(this::onJvmExit, "dev-infra-shutdown");
     }
 
     /**
@@ -130,6 +132,28 @@ public final class DevInfra implements AutoCloseable {
 
     public Settings settings() {
         return settings;
+    }
+
+    /**
+     * Has the JVM's exit (Ctrl-C, SIGTERM) run {@code action} before it stops the servers, e.g.
+     * stopping a node that writes to them; actions run in the order given. The JVM starts all of
+     * its shutdown hooks at once, so the action in a hook of its own would race this one: a node
+     * then met Cassandra and Kafka gone while it shut down (failed journal writes, and a Kafka
+     * producer's close waiting for a broker that was no more, two minutes).
+     */
+    public void beforeServersStopOnExit(Runnable action) {
+        beforeServersStop.add(action);
+    }
+
+    void onJvmExit() {
+        for (Runnable action : beforeServersStop) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                log.warn("Shutdown step before stopping the servers failed; stopping them anyway", e);
+            }
+        }
+        stopServers();
     }
 
     /** Stops both servers (SIGTERM, SIGKILL after 20 s); idempotent. */
