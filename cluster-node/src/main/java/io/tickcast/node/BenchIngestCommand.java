@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.apache.commons.math3.stat.StatUtils;
 import org.apache.commons.math3.stat.descriptive.rank.Median;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.actor.typed.ActorSystem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -257,8 +257,8 @@ final class BenchIngestCommand implements Callable<Integer> {
     String topic = "bench-ticks-" + format;
     KafkaTopics.ensure(bootstrap, partitions, topic, topic + ".quarantine");
     // Offsets per partition where each copy begins; the last entry is where the topic ends.
-    List<Map<TopicPartition, Long>> bounds = new ArrayList<>();
-    bounds.add(KafkaTopics.endOffsets(bootstrap, topic));
+    List<Map<Integer, Long>> bounds = new ArrayList<>();
+    bounds.add(endOffsets(bootstrap, topic));
     long perCopy = -1;
     for (int run = 1; run <= runs; run++) {
       int weeks = run - 1;
@@ -268,17 +268,11 @@ final class BenchIngestCommand implements Callable<Integer> {
               .toCompletableFuture()
               .get(30, TimeUnit.MINUTES);
       perCopy = result.produced();
-      bounds.add(KafkaTopics.endOffsets(bootstrap, topic));
+      bounds.add(endOffsets(bootstrap, topic));
       report("produce (replay -> Kafka, " + format + ", +" + weeks + " weeks)", perCopy, System.nanoTime() - t0);
     }
-    List<Map<Integer, Long>> offsets = new ArrayList<>();
-    for (Map<TopicPartition, Long> bound : bounds) {
-      Map<Integer, Long> byPartition = new LinkedHashMap<>();
-      bound.forEach((partition, offset) -> byPartition.put(partition.partition(), offset));
-      offsets.add(byPartition);
-    }
-    List<Rate> plain = inReaderJvm(new BenchReaderCommand.Plan(bootstrap, topic, offsets, perCopy, false));
-    List<Rate> decoding = inReaderJvm(new BenchReaderCommand.Plan(bootstrap, topic, offsets, perCopy, true));
+    List<Rate> plain = inReaderJvm(new BenchReaderCommand.Plan(bootstrap, topic, bounds, perCopy, false));
+    List<Rate> decoding = inReaderJvm(new BenchReaderCommand.Plan(bootstrap, topic, bounds, perCopy, true));
     String keyspace = "bench_" + format;
     SchemaCommand.apply(infra.cassandraContactPoint(), "datacenter1", keyspace, CassandraSchema.DEV_REPLICATION);
     List<Rate> node;
@@ -307,6 +301,13 @@ final class BenchIngestCommand implements Callable<Integer> {
               n.cpuMicrosPerRecord(), n.jitSeconds()));
     }
     return results;
+  }
+
+  /** The topic's end offset by partition number, as the readers' plan carries it. */
+  private static Map<Integer, Long> endOffsets(String bootstrap, String topic) {
+    Map<Integer, Long> ends = new TreeMap<>();
+    KafkaTopics.endOffsets(bootstrap, topic).forEach((partition, offset) -> ends.put(partition.partition(), offset));
+    return ends;
   }
 
   /**
